@@ -1,0 +1,3 @@
+from commands.root import main
+
+raise SystemExit(main())

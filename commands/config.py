@@ -1,0 +1,43 @@
+"""`btkit config show | set | path`."""
+
+from __future__ import annotations
+
+import typer
+
+from btkit import config
+from commands._common import env
+
+app = typer.Typer(help="Show and change btkit settings.", no_args_is_help=True)
+
+
+@app.command()
+def show() -> None:
+    """Every setting, its value and where the value came from."""
+    cfg = config.load()
+    data = {k: {"value": cfg.values[k], "source": cfg.sources[k]} for k in config.KEYS}
+
+    def human(out) -> None:
+        from rich.table import Table
+
+        table = Table("key", "value", "source", box=None)
+        for key, item in data.items():
+            table.add_row(key, item["value"], item["source"])
+        out.print(table)
+
+    env().result({"path": str(cfg.path), "settings": data}, human)
+
+
+@app.command("set")
+def set_(key: str = typer.Argument(..., help=f"One of: {', '.join(config.KEYS)}"),
+         value: str = typer.Argument(...)) -> None:
+    """Write KEY = VALUE into the config file."""
+    path = config.set_value(key, value)
+    env().result({"key": key, "value": value, "path": str(path)},
+                 lambda out: out.print(f"{key} = {value}  ({path})"))
+
+
+@app.command()
+def path() -> None:
+    """Print the config file's path."""
+    p = config.config_path()
+    env().result({"path": str(p), "exists": p.exists()}, lambda out: out.print(str(p)))
