@@ -86,7 +86,7 @@ def split_global_flags(argv: list[str]) -> tuple[dict[str, bool], list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     import keystore.errors as ks
-    from typer._click.exceptions import ClickException
+    from click.exceptions import ClickException
 
     args = list(sys.argv[1:] if argv is None else argv)
     flags, args = split_global_flags(args)

@@ -1,14 +1,13 @@
-"""Keypairs: sr25519 (schnorrkel) and ed25519, from mnemonics, seeds and URIs."""
+"""Keypairs: sr25519 (schnorrkel) and ed25519, from mnemonics, seeds and URIs.
+
+The crypto bindings are imported on first use: listing public keys needs none of them.
+"""
 
 from __future__ import annotations
 
 import enum
 import hashlib
 from dataclasses import dataclass, field
-
-import nacl.exceptions
-import nacl.signing
-import sr25519
 
 from keystore import mnemonic as bip39
 from keystore.errors import InvalidInputError
@@ -57,8 +56,12 @@ class Keypair:
         if len(seed) != 32:
             raise InvalidInputError("a seed is 32 bytes (0x + 64 hex digits)")
         if crypto_type == CryptoType.SR25519:
+            import sr25519
+
             public, private = sr25519.pair_from_seed(seed)
         else:
+            import nacl.signing
+
             signing = nacl.signing.SigningKey(seed)
             public, private = bytes(signing.verify_key), seed
         return cls(bytes(public), crypto_type, bytes(private), seed, mnemonic)
@@ -74,6 +77,8 @@ class Keypair:
         if crypto_type == CryptoType.SR25519:
             if len(private_key) != 64:
                 raise InvalidInputError("an sr25519 private key is 64 bytes")
+            import sr25519
+
             return cls(bytes(sr25519.public_from_secret_key(private_key)), crypto_type, private_key)
         if len(private_key) not in (32, 64):
             raise InvalidInputError("an ed25519 private key is a 32-byte seed")
@@ -106,6 +111,8 @@ class Keypair:
                     raise InvalidInputError("ed25519 keys support only hard (//) derivation")
                 seed = hashlib.blake2b(b"\x2cEd25519HDKD" + seed + j.chain_code, digest_size=32).digest()
             return cls.from_seed(seed, crypto_type)
+        import sr25519
+
         public, private = base.public_key, base.private_key
         for j in parsed.junctions:
             derive = sr25519.hard_derive_keypair if j.hard else sr25519.derive_keypair
@@ -126,14 +133,23 @@ class Keypair:
         if self.private_key is None:
             raise InvalidInputError("this key is public only and cannot sign")
         if self.crypto_type == CryptoType.SR25519:
+            import sr25519
+
             return bytes(sr25519.sign((self.public_key, self.private_key), message))
+        import nacl.signing
+
         return nacl.signing.SigningKey(self.private_key[:32]).sign(message).signature
 
     def verify(self, message: bytes, signature: bytes) -> bool:
         if len(signature) != 64:
             return False
         if self.crypto_type == CryptoType.SR25519:
+            import sr25519
+
             return bool(sr25519.verify(signature, message, self.public_key))
+        import nacl.exceptions
+        import nacl.signing
+
         try:
             nacl.signing.VerifyKey(self.public_key).verify(message, signature)
         except (nacl.exceptions.BadSignatureError, ValueError):

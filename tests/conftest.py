@@ -1,0 +1,63 @@
+"""Shared fixtures: an isolated BTKIT_HOME per test and a runner for the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+VECTORS = SHARED / "vectors"
+
+
+def load_vector(name: str) -> dict:
+    return json.loads((VECTORS / name).read_text())
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    h = tmp_path / "btkit-home"
+    monkeypatch.setenv("BTKIT_HOME", str(h))
+    for var in list(os.environ):
+        if var.startswith(("BTKIT_PASSWORD", "BTKIT_NEW_PASSWORD", "BT_PW_", "BTKIT_WALLET", "BTKIT_NETWORK")):
+            monkeypatch.delenv(var)
+    return h
+
+
+@pytest.fixture
+def cli(home):
+    """Run `python -m btkit ARGS` as a real process; stdin is not a TTY."""
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 60) -> Result:
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        proc = subprocess.run(
+            [sys.executable, "-m", "btkit", *args], input=input if input is not None else "",
+            capture_output=True, text=True, env=full_env, timeout=timeout, cwd=ROOT,
+        )
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+    return run
+
+
+@pytest.fixture
+def pwfile(tmp_path) -> Path:
+    p = tmp_path / "pw.txt"
+    p.write_text("correct horse battery staple\n")
+    return p
