@@ -1,0 +1,301 @@
+"""The node process: a ``Chain``, block production by mining mode, and the RPC methods."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from btkit import __version__
+from localnet.chain import Chain, ChainOptions
+from localnet.config import MiningMode, NodeConfig
+from localnet.rpc import RpcApp, RpcError, params_error
+from localnet.runtime import balances, load_modules, system
+from localnet.storage import Storage
+
+
+def _account(value: Any) -> str:
+    from localnet.runtime.types import account
+
+    try:
+        return account(value)
+    except (TypeError, ValueError) as exc:
+        raise params_error(f"expected an SS58 address ({exc})") from None
+
+
+def _uint(value: Any, name: str, maximum: int = 1 << 64) -> int:
+    if type(value) is not int or not 0 <= value < maximum:
+        raise params_error(f"{name} must be a non-negative integer")
+    return value
+
+
+class Node:
+    def __init__(self, config: NodeConfig) -> None:
+        load_modules()
+        self.config = config
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        self.storage = Storage(config.db_path)
+        self.chain = Chain(self.storage, ChainOptions(profile=config.profile))
+        self.mining = config.mining
+        self.block_time = config.block_time
+        self.waiters: dict[str, list[asyncio.Future]] = {}
+        self._mine_task: asyncio.Task | None = None
+        self._instant_scheduled = False
+        self._wake: asyncio.Event | None = None  # created on the loop in on_startup
+        self.url = ""
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def log(self, message: str) -> None:
+        sys.stderr.write(f"{time.strftime('%H:%M:%S')} {message}\n")
+        sys.stderr.flush()
+
+    def on_startup(self) -> None:
+        self._wake = asyncio.Event()
+        self._mine_task = asyncio.get_running_loop().create_task(self._mining_loop())
+
+    async def on_shutdown(self) -> None:
+        if self._mine_task:
+            self._mine_task.cancel()
+        for futures in self.waiters.values():
+            for f in futures:
+                if not f.done():
+                    f.set_exception(RpcError(-32000, "the node is shutting down"))
+        self.storage.close()
+
+    async def _mining_loop(self) -> None:
+        next_tick = time.monotonic()
+        while True:
+            if self.mining is MiningMode.INTERVAL:
+                next_tick += self.block_time
+                delay = next_tick - time.monotonic()
+                if delay < -self.block_time:  # fell behind (a huge block): do not burst
+                    next_tick = time.monotonic()
+                    delay = 0
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=max(delay, 0))
+                    self._wake.clear()
+                    next_tick = time.monotonic()
+                    continue  # mode changed: restart the schedule
+                except asyncio.TimeoutError:
+                    self.produce()
+            else:
+                await self._wake.wait()
+                self._wake.clear()
+                if self.mining is MiningMode.INSTANT and len(self.chain.pool):
+                    self.produce()
+                next_tick = time.monotonic()
+
+    def produce(self, inherents: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        block = self.chain.produce_block(inherents)
+        for xt, result in zip(block["extrinsics"], block["results"]):
+            for f in self.waiters.pop(xt["hash"], ()):
+                if not f.done():
+                    f.set_result({"status": "included", "block": block["header"]["number"],
+                                  "block_hash": block["hash"], "hash": xt["hash"], **result})
+        if self.mining is MiningMode.INSTANT and len(self.chain.pool):
+            self._wake.set()  # more ready work (e.g. beyond the block limit)
+        return block
+
+    def _after_submit(self) -> None:
+        if self.mining is MiningMode.INSTANT:
+            self._wake.set()
+
+    # -- RPC methods --------------------------------------------------------------------
+    def methods(self) -> dict[str, Any]:
+        return {name[4:]: getattr(self, name) for name in dir(self) if name.startswith("rpc_")}
+
+    def rpc_system_health(self) -> dict[str, Any]:
+        return {"peers": 0, "isSyncing": False, "shouldHavePeers": False}
+
+    def rpc_system_name(self) -> str:
+        return "btkit-localnet"
+
+    def rpc_system_version(self) -> str:
+        return __version__
+
+    def rpc_system_chain(self) -> str:
+        return f"btkit localnet ({self.chain.profile})"
+
+    def rpc_system_accountNextIndex(self, address: Any) -> int:
+        return self.chain.account_next_index(_account(address))
+
+    def rpc_chain_getBlockHash(self, number: Any = None) -> str | None:
+        if number is None:
+            return self.chain.head["hash"]
+        block = self.chain.block(_uint(number, "block number"))
+        return block["hash"] if block else None
+
+    def _block(self, block_hash: Any) -> dict[str, Any] | None:
+        if block_hash is None:
+            return self.chain.head
+        if not isinstance(block_hash, str):
+            raise params_error("block hash must be a 0x string")
+        return self.chain.block(block_hash=block_hash)
+
+    def rpc_chain_getHeader(self, block_hash: Any = None) -> dict[str, Any] | None:
+        block = self._block(block_hash)
+        return {**block["header"], "hash": block["hash"]} if block else None
+
+    def rpc_chain_getBlock(self, block_hash: Any = None) -> dict[str, Any] | None:
+        return self._block(block_hash)
+
+    def rpc_chain_getFinalizedHead(self) -> str:
+        return self.chain.head["hash"]
+
+    def rpc_author_submitExtrinsic(self, extrinsic: Any) -> str:
+        tx_hash = self.chain.submit(extrinsic)
+        self._after_submit()
+        return tx_hash
+
+    async def rpc_author_submitAndWait(self, extrinsic: Any, timeout: Any = 30) -> dict[str, Any]:
+        """Submit and wait until the extrinsic is in a committed block; returns its dispatch result."""
+        if not isinstance(timeout, (int, float)) or not 0 < timeout <= 600:
+            raise params_error("timeout must be a number of seconds in (0, 600]")
+        checked = self.chain.validate(extrinsic)
+        future = asyncio.get_running_loop().create_future()
+        self.waiters.setdefault(checked["hash"], []).append(future)
+        try:
+            self.chain.pool.add(checked)
+        except Exception:
+            self.waiters.pop(checked["hash"], None)
+            raise
+        self._after_submit()
+        try:
+            return await asyncio.wait_for(future, timeout)
+        except asyncio.TimeoutError:
+            raise RpcError(-32000, f"not included within {timeout} s (still pending; mining mode "
+                                   f"{self.mining.value})", {"hash": checked["hash"]}) from None
+
+    def rpc_author_pendingExtrinsics(self) -> list[dict[str, Any]]:
+        return [xt for queue in self.chain.pool.by_signer.values() for xt in queue.values()]
+
+    def rpc_author_extrinsicStatus(self, tx_hash: Any) -> dict[str, Any] | None:
+        if not isinstance(tx_hash, str):
+            raise params_error("hash must be a 0x string")
+        return self.chain.tx_status(tx_hash)
+
+    def rpc_balances_account(self, address: Any) -> dict[str, Any]:
+        who = _account(address)
+        return {"address": who, "free": balances.free(self.chain.state, who),
+                "nonce": int(self.chain.state.get(system.nonce_key(who), 0))}
+
+    def rpc_balances_totalIssuance(self) -> int:
+        return int(self.chain.state.get(balances.ISSUANCE, 0))
+
+    def rpc_balances_accounts(self) -> dict[str, int]:
+        return {k[4:]: v for k, v in self.chain.state.items() if k.startswith("bal:")}
+
+    def rpc_subtensor_blockEmission(self) -> int:
+        return int(self.chain.state.get(system.BLOCK_EMISSION, 0))
+
+    # -- dev methods --------------------------------------------------------------------
+    def rpc_localnet_nodeInfo(self) -> dict[str, Any]:
+        return {"version": __version__, "pid": os.getpid(), "url": self.url, "genesis_hash": self.chain.genesis_hash_hex,
+                "head": self.chain.head_number, "head_hash": self.chain.head["hash"], "mining": self.mining.value,
+                "block_time": self.block_time, "data_dir": str(self.config.data_dir),
+                "ephemeral": self.config.ephemeral, "profile": self.chain.profile, "pool": len(self.chain.pool)}
+
+    def rpc_localnet_mine(self, blocks: Any = 1) -> dict[str, Any]:
+        n = _uint(blocks, "blocks", 100_001)
+        for _ in range(n):
+            self.produce()
+        return {"head": self.chain.head_number, "hash": self.chain.head["hash"]}
+
+    def rpc_localnet_setMiningMode(self, mode: Any, block_time: Any = None) -> dict[str, Any]:
+        try:
+            self.mining = MiningMode(mode)
+        except ValueError:
+            raise params_error("mode must be interval, instant or manual") from None
+        if block_time is not None:
+            if not isinstance(block_time, (int, float)) or not 0.01 <= block_time <= 3600:
+                raise params_error("block_time must be between 0.01 and 3600 seconds")
+            self.block_time = float(block_time)
+        self._wake.set()
+        return {"mining": self.mining.value, "block_time": self.block_time}
+
+    def rpc_localnet_setBalance(self, address: Any, value: Any) -> dict[str, Any]:
+        who, amount = _account(address), _uint(value, "value", 1 << 64)
+        block = self.produce([{"kind": "Dev.set_balance", "args": {"who": who, "value": amount}}])
+        return {"address": who, "free": balances.free(self.chain.state, who), "block": block["header"]["number"]}
+
+    def rpc_localnet_snapshot(self) -> int:
+        return self.chain.snapshot()
+
+    def rpc_localnet_revert(self, snapshot_id: Any) -> bool:
+        if not self.chain.revert(_uint(snapshot_id, "snapshot id")):
+            raise RpcError(-32000, f"no snapshot {snapshot_id} (snapshots live until a revert to an earlier one "
+                                   "or a node restart)")
+        return True
+
+    def rpc_localnet_dump(self) -> dict[str, Any]:
+        return self.chain.dump()
+
+    def rpc_localnet_load(self, dump: Any) -> dict[str, Any]:
+        try:
+            self.chain.load(dump)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise params_error(f"bad dump: {exc}") from None
+        return {"head": self.chain.head_number, "hash": self.chain.head["hash"]}
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def write_node_file(config: NodeConfig, url: str, argv: list[str]) -> None:
+    from keystore.fs import atomic_write
+
+    doc = {"pid": os.getpid(), "url": url, "host": config.host, "port": int(url.rsplit(":", 1)[1].rstrip("/")),
+           "data_dir": str(config.data_dir), "log": str(config.data_dir / "node.log"), "argv": argv,
+           "started": time.time(), "ephemeral": config.ephemeral}
+    atomic_write(config.node_file, json.dumps(doc).encode(), mode=0o644)
+
+
+def run(config: NodeConfig, argv: list[str] | None = None) -> int:
+    """Serve until SIGINT/SIGTERM. Writes ``node.json`` once ready, removes it on exit."""
+    import uvicorn
+
+    try:
+        sock = bind(config.host, config.port)
+    except OSError as exc:
+        sys.stderr.write(f"error: cannot listen on {config.host}:{config.port}: {exc.strerror}\n")
+        return 1
+    node = Node(config)
+    port = sock.getsockname()[1]
+    shown_host = f"[{config.host}]" if ":" in config.host else config.host
+    node.url = f"http://{shown_host}:{port}"
+    uv_config = uvicorn.Config(RpcApp(node, node.methods()), loop="asyncio", http="httptools", lifespan="on",
+                               log_level="warning", access_log=False, timeout_graceful_shutdown=5)
+    server = uvicorn.Server(uv_config)
+
+    async def serve() -> None:
+        task = asyncio.create_task(server.serve(sockets=[sock]))
+        while not server.started and not task.done():
+            await asyncio.sleep(0.005)
+        if server.started:
+            write_node_file(config, node.url, argv or [])
+            node.log(f"listening on {node.url} (genesis {node.chain.genesis_hash_hex[:18]}..., "
+                     f"head {node.chain.head_number}, mining {node.mining.value})")
+        await task
+
+    try:
+        asyncio.run(serve())
+    finally:
+        try:
+            current = json.loads(config.node_file.read_text())
+            if current.get("pid") == os.getpid():
+                config.node_file.unlink()
+        except (OSError, ValueError):
+            pass
+    node.log("stopped")
+    return 0

@@ -1,0 +1,61 @@
+"""Argument checkers for calls: each returns the clean value or raises ValueError/TypeError."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from keystore.errors import InvalidInputError
+from keystore.ss58 import ss58_decode, ss58_encode
+
+
+def _int(value: Any, bits: int) -> int:
+    if type(value) is not int:
+        raise TypeError(f"expected an integer, got {type(value).__name__}")
+    if not 0 <= value < 1 << bits:
+        raise ValueError(f"{value} is out of range for u{bits}")
+    return value
+
+
+def u16(value: Any) -> int:
+    return _int(value, 16)
+
+
+def u64(value: Any) -> int:
+    return _int(value, 64)
+
+
+def u128(value: Any) -> int:
+    return _int(value, 128)
+
+
+def boolean(value: Any) -> bool:
+    if type(value) is not bool:
+        raise TypeError("expected true or false")
+    return value
+
+
+def account(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected an SS58 address")
+    try:
+        return ss58_encode(ss58_decode(value))  # normalized to prefix 42
+    except InvalidInputError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def text(max_len: int = 256):
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or len(value) > max_len:
+            raise TypeError(f"expected a string of at most {max_len} characters")
+        return value
+
+    return check
+
+
+def list_of(item, max_len: int = 4096):
+    def check(value: Any) -> list:
+        if not isinstance(value, list) or len(value) > max_len:
+            raise TypeError(f"expected a list of at most {max_len} items")
+        return [item(v) for v in value]
+
+    return check
