@@ -49,3 +49,36 @@ def password_source(password_file: Optional[str], new_env_var: bool = False):
     if new_env_var:  # a new password comes from BTKIT_NEW_PASSWORD, never from the old one's vars
         environ = {ENV_PASSWORD: os.environ.get("BTKIT_NEW_PASSWORD", "")}
     return PasswordSource(password_file=password_file, interactive=not (e.json or e.no_prompt), env=environ)
+
+
+Network = typer.Option(None, "--network", "--subtensor.network", help="'local' or a node URL [config network].")
+
+
+def client(network: Optional[str]):
+    """The chain client for --network (``local`` finds the default localnet's port)."""
+    from btkit.chain import ChainClient, resolve_network
+
+    return ChainClient(resolve_network(network))
+
+
+def unlock_coldkey(wallet, password_file: Optional[str]):
+    """Decrypt the coldkey once (one Argon2 derivation), with a spinner."""
+    source = password_source(password_file)
+    if not wallet.coldkey_file.exists:
+        from keystore.errors import KeyNotFoundError
+
+        raise KeyNotFoundError(f"wallet {wallet.name!r} has no coldkey at {wallet.coldkey_file.path}",
+                               hint="see `btkit wallet list`")
+    with env().status("Unlocking the coldkey..."):
+        return wallet.coldkey_file.load(lambda kf: source.existing(kf.path))
+
+
+def confirm_or_abort(question: str) -> None:
+    from btkit.errors import UsageError
+
+    e = env()
+    if e.confirm(question, default=False):
+        return
+    if not e.interactive:
+        raise UsageError("this needs confirmation and there is no terminal to ask on", hint="pass -y to confirm")
+    raise UsageError("cancelled")

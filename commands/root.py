@@ -17,6 +17,7 @@ from btkit.output import Environment, set_env
 # name -> (module, one-line help). Modules load only when their group is used.
 GROUPS: dict[str, tuple[str, str]] = {
     "wallet": ("commands.wallet", "Create, import, inspect and use wallets."),
+    "localnet": ("commands.localnet", "Run and inspect a local chain node."),
     "config": ("commands.config", "Show and change btkit settings."),
 }
 

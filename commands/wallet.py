@@ -9,7 +9,8 @@ import typer
 
 from btkit.errors import UsageError
 from commands._common import (
-    Hotkey, Overwrite, PasswordFile, WalletName, WalletPath, env, hotkey_name, open_wallet, password_source,
+    Hotkey, Network, Overwrite, PasswordFile, WalletName, WalletPath, client, confirm_or_abort, env, hotkey_name,
+    open_wallet, password_source, unlock_coldkey,
 )
 
 app = typer.Typer(help="Create, import, inspect and use wallets.", no_args_is_help=True)
@@ -381,3 +382,53 @@ def upgrade_encryption(
         wallet.coldkey_file.save(kp, password, overwrite=True)
     data.update(to="nacl", changed=True, coldkey=_key_json(kp, True))
     env().result(data, lambda out: out.print(f"Upgraded the coldkey of {wallet.name} from {scheme.value} to $NACL"))
+
+
+# -- chain ----------------------------------------------------------------------------
+@app.command()
+def balance(
+    wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
+    ss58: Optional[str] = typer.Option(None, "--ss58", "--address", help="Any address instead of the wallet's coldkey."),
+    network: Optional[str] = Network,
+) -> None:
+    """Free balance of the wallet's coldkey (or of --ss58)."""
+    from btkit.units import Balance
+    from keystore.keys import Keypair
+
+    address = Keypair.public_only(ss58).ss58_address if ss58 else open_wallet(wallet_path, wallet_name).coldkeypub().ss58_address
+    chain = client(network)
+    free = Balance(chain.balance(address))
+    env().result({"address": address, "free": free, "network": chain.url},
+                 lambda out: out.print(f"{address}  {free}", markup=False))
+
+
+@app.command()
+def transfer(
+    destination: str = typer.Option(..., "--destination", "--dest", "-d", help="SS58 address to pay."),
+    amount: str = typer.Option(..., "--amount", "-a", help="TAO to send (up to 9 decimals)."),
+    allow_death: bool = typer.Option(False, "--allow-death", help="Allow the sender to drop below the existential deposit."),
+    wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
+    password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
+) -> None:
+    """Send TAO from the wallet's coldkey (asks to confirm unless -y)."""
+    from btkit.extrinsic import call
+    from btkit.units import Balance
+    from keystore.keys import Keypair
+
+    dest = Keypair.public_only(destination).ss58_address
+    value = Balance.from_tao(amount)
+    if value.rao <= 0:
+        raise UsageError("--amount must be positive")
+    wallet = open_wallet(wallet_path, wallet_name)
+    sender = wallet.coldkeypub().ss58_address
+    chain = client(network)
+    free = Balance(chain.balance(sender))  # also fails fast (exit 3) when no node answers
+    confirm_or_abort(f"Transfer {value} from {sender} (balance {free}) to {dest}?")
+    kp = unlock_coldkey(wallet, password_file)
+    function = "transfer_allow_death" if allow_death else "transfer_keep_alive"
+    with env().status("Submitting and waiting for inclusion..."):
+        result = chain.submit(kp, call("Balances", function, dest=dest, value=value.rao)).raise_for_error()
+    after = Balance(chain.balance(sender))
+    env().result({"from": sender, "to": dest, "amount": value, "balance_after": after, "extrinsic": result},
+                 lambda out: out.print(f"sent {value} to {dest} in block #{result.block}; balance now {after}",
+                                       markup=False))

@@ -146,7 +146,10 @@ class Keypair:
         if self.crypto_type == CryptoType.SR25519:
             import sr25519
 
-            return bool(sr25519.verify(signature, message, self.public_key))
+            try:
+                return bool(sr25519.verify(signature, message, self.public_key))
+            except ValueError:  # not even a well-formed schnorrkel signature
+                return False
         import nacl.exceptions
         import nacl.signing
 

@@ -24,9 +24,12 @@ def _dumps(value: Any) -> str:
 
 
 class Storage:
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, readonly: bool = False) -> None:
         """``path`` None keeps everything in memory (``--ephemeral``)."""
         self.path = path
+        if readonly and path is not None:
+            self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+            return
         target = ":memory:" if path is None else str(path)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)

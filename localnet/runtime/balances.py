@@ -15,7 +15,7 @@ def free_key(who: str) -> str:
 
 
 def free(state: Overlay, who: str) -> int:
-    return state.int(free_key(who))
+    return int(state.get(free_key(who), 0))
 
 
 def mint(state: Overlay, who: str, amount: int) -> None:

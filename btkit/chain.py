@@ -1,0 +1,173 @@
+"""The one chain client: JSON-RPC over HTTP (requests), typed queries, signed submission."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from btkit.errors import BtkitError, ChainRejectedError, NodeUnreachableError, UsageError
+from btkit.extrinsic import build_signed
+
+DEFAULT_URL = "http://127.0.0.1:9944"
+
+
+def resolve_network(network: str | None, data_dir: Path | None = None) -> str:
+    """``local`` (the node of ``data_dir``, else port 9944) or an ``http(s)://`` URL."""
+    from btkit import config
+
+    cfg = config.load()
+    network = network or cfg["network"]
+    if network == "local":
+        node_file = (data_dir or cfg.path_value("localnet.data_dir")) / "node.json"
+        try:
+            return json.loads(node_file.read_text())["url"]
+        except (OSError, ValueError, KeyError):
+            return DEFAULT_URL
+    if network.startswith(("http://", "https://")):
+        return network.rstrip("/")
+    raise UsageError(f"unknown network {network!r}", hint="use --network local or --network http://HOST:PORT")
+
+
+@dataclass
+class SubmitResult:
+    hash: str
+    success: bool
+    block: int | None = None
+    block_hash: str | None = None
+    error: str | None = None
+    message: str | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()}
+
+    def raise_for_error(self) -> "SubmitResult":
+        """Inclusion is not success: raise the dispatch error, with its explanation."""
+        if not self.success:
+            raise DispatchFailed(self)
+        return self
+
+
+class DispatchFailed(ChainRejectedError):
+    code = "dispatch_error"
+
+    def __init__(self, result: SubmitResult) -> None:
+        from btkit.explain import explain_short
+
+        text, hint = explain_short(result.error or "Unknown", result.message or "")
+        super().__init__(f"{result.error}: {text} (included in block {result.block})", hint)
+        self.result = result
+
+
+class RpcCallError(BtkitError):
+    code = "rpc_error"
+
+    def __init__(self, method: str, error: dict[str, Any]) -> None:
+        self.rpc_code = error.get("code")
+        self.data = error.get("data")
+        super().__init__(f"{method}: {error.get('message')}")
+
+
+class ChainClient:
+    def __init__(self, url: str = DEFAULT_URL, timeout: float = 10.0) -> None:
+        import requests
+
+        self.url = url
+        self.timeout = timeout
+        self.session = requests.Session()
+        self._ids = itertools.count(1)
+        self._genesis: bytes | None = None
+
+    # -- transport ----------------------------------------------------------------------
+    def _post(self, payload: Any, timeout: float | None) -> Any:
+        import requests
+
+        try:
+            response = self.session.post(self.url, json=payload, timeout=timeout or self.timeout)
+        except requests.ConnectionError:
+            raise NodeUnreachableError(f"no localnet at {self.url} — run `btkit localnet up`",
+                                       hint="or pass --network URL for another node") from None
+        except requests.Timeout:
+            raise NodeUnreachableError(f"the node at {self.url} did not answer within {timeout or self.timeout} s",
+                                       hint="check `btkit localnet status` and `btkit localnet logs`") from None
+        try:
+            return response.json()
+        except ValueError:
+            raise BtkitError(f"{self.url} did not answer JSON-RPC (HTTP {response.status_code})") from None
+
+    def call(self, method: str, *params: Any, timeout: float | None = None) -> Any:
+        reply = self._post({"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": list(params)},
+                           timeout)
+        if "error" in reply:
+            error = reply["error"]
+            if error.get("code") in (1010, 1014):
+                raise ChainRejectedError(f"rejected by the node: {error.get('message')}",
+                                         hint=_reject_hint((error.get("data") or {}).get("reason")))
+            raise RpcCallError(method, error)
+        return reply.get("result")
+
+    def batch(self, calls: list[tuple[str, list[Any]]], timeout: float | None = None) -> list[Any]:
+        payload = [{"jsonrpc": "2.0", "id": i, "method": m, "params": p} for i, (m, p) in enumerate(calls)]
+        replies = self._post(payload, timeout)
+        by_id = {r.get("id"): r for r in replies}
+        out = []
+        for i, (method, _) in enumerate(calls):
+            reply = by_id[i]
+            if "error" in reply:
+                raise RpcCallError(method, reply["error"])
+            out.append(reply["result"])
+        return out
+
+    # -- typed queries ------------------------------------------------------------------
+    @property
+    def genesis_hash(self) -> bytes:
+        if self._genesis is None:
+            self._genesis = bytes.fromhex(self.call("chain_getBlockHash", 0)[2:])
+        return self._genesis
+
+    def head(self) -> dict[str, Any]:
+        return self.call("chain_getHeader")
+
+    def node_info(self) -> dict[str, Any]:
+        return self.call("localnet_nodeInfo")
+
+    def balance(self, address: str) -> int:
+        return int(self.call("balances_account", address)["free"])
+
+    def next_index(self, address: str) -> int:
+        return int(self.call("system_accountNextIndex", address))
+
+    def total_issuance(self) -> int:
+        return int(self.call("balances_totalIssuance"))
+
+    # -- submission ---------------------------------------------------------------------
+    def sign(self, keypair: Any, call: dict[str, Any], nonce: int | None = None,
+             birth: int | None = None) -> dict[str, Any]:
+        if nonce is None or birth is None:
+            n, head = self.batch([("system_accountNextIndex", [keypair.ss58_address]), ("chain_getHeader", [])])
+            nonce = n if nonce is None else nonce
+            birth = head["number"] if birth is None else birth
+        return build_signed(keypair, call, nonce, self.genesis_hash, birth)
+
+    def submit(self, keypair: Any, call: dict[str, Any], wait: str = "inclusion", timeout: float = 60,
+               nonce: int | None = None) -> SubmitResult:
+        """Sign and submit; ``wait="inclusion"`` returns the block, events and dispatch result."""
+        xt = self.sign(keypair, call, nonce)
+        if wait == "none":
+            return SubmitResult(hash=self.call("author_submitExtrinsic", xt), success=True)
+        reply = self.call("author_submitAndWait", xt, timeout, timeout=timeout + 5)
+        return SubmitResult(hash=reply["hash"], success=reply["success"], block=reply["block"],
+                            block_hash=reply["block_hash"], error=reply.get("error"), message=reply.get("message"),
+                            events=reply.get("events", []))
+
+
+def _reject_hint(reason: str | None) -> str:
+    return {
+        "Stale": "the nonce was used already: resubmit and btkit picks the next nonce",
+        "BadProof": "the signature did not verify on this chain (was the chain reset? resubmit)",
+        "AncientBirthBlock": "the extrinsic's era expired: sign and submit it again",
+        "PoolFull": "wait for pending extrinsics to be included, then retry",
+    }.get(reason or "", "")

@@ -1,0 +1,113 @@
+"""One lifecycle helper for the processes btkit starts (node, miners, validators).
+
+Start detached with a per-process log, poll readiness with a hard timeout, stop with
+SIGTERM then SIGKILL. A process is only ever signalled after checking (via
+``/proc/<pid>/cmdline`` where available) that it is the one we started.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from btkit.errors import ProcessError
+
+
+def spawn(args: list[str], log_path: Path, detached: bool = True, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start ``python args...``; stdout/stderr append to ``log_path``."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = open(log_path, "ab")
+    try:
+        return subprocess.Popen([sys.executable, *args], stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+                                start_new_session=detached, env=env, close_fds=True)
+    finally:
+        log.close()
+
+
+def wait_ready(proc: subprocess.Popen, ready: Callable[[], bool], timeout: float, log_path: Path,
+               what: str = "process") -> float:
+    """Poll ``ready()`` until true; returns seconds waited. Fails fast if the process exits."""
+    start = time.monotonic()
+    delay = 0.005
+    while True:
+        if ready():
+            return time.monotonic() - start
+        code = proc.poll()
+        if code is not None:
+            raise ProcessError(f"the {what} exited with code {code} before it was ready: {log_tail(log_path)}",
+                               hint=f"full log: {log_path}")
+        if time.monotonic() - start > timeout:
+            stop(proc.pid, marker=None)
+            raise ProcessError(f"the {what} was not ready within {timeout:.0f} s", hint=f"see {log_path}")
+        time.sleep(delay)
+        delay = min(delay * 1.5, 0.05)
+
+
+def log_tail(log_path: Path, lines: int = 3) -> str:
+    try:
+        text = log_path.read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return "(no log)"
+    return " | ".join(text[-lines:]) or "(empty log)"
+
+
+def is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie child of ours counts as gone
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def cmdline_has(pid: int, marker: str) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return marker.encode() in fh.read()
+    except FileNotFoundError:
+        return sys.platform != "linux"  # no procfs: trust the pidfile
+    except OSError:
+        return False
+
+
+def stop(pid: int, marker: str | None, timeout: float = 5.0) -> bool:
+    """SIGTERM, wait up to ``timeout``, then SIGKILL. Returns False if it was not running or not ours."""
+    if not is_alive(pid) or (marker is not None and not cmdline_has(pid, marker)):
+        return False
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return False
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        _reap(pid)
+        if not is_alive(pid):
+            return True
+        time.sleep(0.02)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return True
+    for _ in range(100):
+        _reap(pid)
+        if not is_alive(pid):
+            break
+        time.sleep(0.02)
+    return True
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass

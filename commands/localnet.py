@@ -1,0 +1,257 @@
+"""`btkit localnet ...`: run and inspect local chain nodes."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from btkit.errors import BtkitError, UsageError
+from commands._common import env, settings
+
+app = typer.Typer(help="Run and inspect local chain nodes.", no_args_is_help=True)
+
+DataDir = typer.Option(None, "--data-dir", help="The node's data directory [config localnet.data_dir].")
+
+
+def _data_dir(value: Optional[Path]) -> Path:
+    return (value or settings().path_value("localnet.data_dir")).expanduser().resolve()
+
+
+def _client(data_dir: Optional[Path]):
+    from btkit.chain import ChainClient, resolve_network
+
+    return ChainClient(resolve_network("local", _data_dir(data_dir)))
+
+
+def _banner(info: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    from localnet.genesis import SUDO_URI, dev_addresses
+
+    accounts = [{"uri": uri, "ss58_address": addr, "balance_rao": amount, "sudo": uri == SUDO_URI}
+                for uri, addr, amount in dev_addresses()]
+    return {"url": info["url"], "pid": info["pid"], "data_dir": info["data_dir"], "log": info["log"],
+            "ready_s": info.get("ready_s"), "genesis_hash": node["genesis_hash"], "head": node["head"],
+            "mining": node["mining"], "block_time": node["block_time"], "profile": node["profile"],
+            "ephemeral": node["ephemeral"], "accounts": accounts}
+
+
+def _print_banner(data: dict[str, Any]) -> None:
+    from btkit.units import Balance
+
+    def human(out) -> None:
+        out.print("[bold]btkit localnet[/] is running\n")
+        out.print("Dev accounts (secret URIs: use `--uri //Name` with `btkit wallet regen-coldkey`)")
+        for i, a in enumerate(data["accounts"]):
+            sudo = "  [sudo]" if a["sudo"] else ""
+            out.print(f"  ({i}) {a['uri']:<9} {a['ss58_address']}  {Balance(a['balance_rao'])}{sudo}", markup=False)
+        out.print(f"\nRPC        {data['url']}", markup=False)
+        out.print(f"Genesis    {data['genesis_hash']}", markup=False)
+        out.print(f"Head       #{data['head']}   mining {data['mining']}"
+                  + (f" every {data['block_time']} s" if data["mining"] == "interval" else ""), markup=False)
+        out.print(f"Data dir   {data['data_dir']}{'  (ephemeral chain)' if data['ephemeral'] else ''}", markup=False)
+        out.print(f"Log        {data['log']}   pid {data['pid']}   ready in {data['ready_s']} s", markup=False)
+        out.print("\nStop it with `btkit localnet down`.")
+
+    env().result(data, human)
+
+
+@app.command()
+def up(
+    data_dir: Optional[Path] = DataDir,
+    port: int = typer.Option(9944, "--port", help="RPC port; 0 picks a free one."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Listen address (0.0.0.0 to serve other machines)."),
+    block_time: float = typer.Option(0.25, "--block-time", help="Seconds between blocks in interval mode."),
+    mining: str = typer.Option("interval", "--mining", help="interval, instant or manual."),
+    ephemeral: bool = typer.Option(False, "--ephemeral", help="Keep the chain in memory only."),
+    profile: str = typer.Option("dev", "--profile", help="Hyperparameter defaults: dev or mainnet."),
+    foreground: bool = typer.Option(False, "--foreground", help="Stay attached; Ctrl-C stops the node."),
+) -> None:
+    """Start a local chain node; returns once it answers (detached unless --foreground)."""
+    from btkit.chain import ChainClient
+    from localnet import control
+
+    if mining not in ("interval", "instant", "manual"):
+        raise UsageError(f"--mining must be interval, instant or manual, not {mining!r}")
+    if profile not in ("dev", "mainnet"):
+        raise UsageError(f"--profile must be dev or mainnet, not {profile!r}")
+    if not 0.01 <= block_time <= 3600:
+        raise UsageError("--block-time must be between 0.01 and 3600 seconds")
+    if not 0 <= port <= 65535:
+        raise UsageError("--port must be between 0 and 65535")
+    options = control.UpOptions(_data_dir(data_dir), host, port, mining, block_time, ephemeral, profile)
+    info, proc = control.up(options, detached=not foreground)
+    node = ChainClient(info["url"]).node_info()
+    _print_banner(_banner(info, node))
+    if foreground:
+        _follow_until_interrupted(proc, Path(info["log"]))
+
+
+def _follow_until_interrupted(proc, log: Path) -> None:
+    from btkit import process
+
+    try:
+        with open(log, "rb") as fh:
+            fh.seek(0, 2)
+            while proc.poll() is None:
+                chunk = fh.read()
+                if chunk:
+                    sys.stderr.write(chunk.decode(errors="replace"))
+                    sys.stderr.flush()
+                time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        process.stop(proc.pid, marker=None)
+
+
+@app.command()
+def down(data_dir: Optional[Path] = DataDir) -> None:
+    """Stop the node of a data directory (SIGTERM, then SIGKILL after 10 s)."""
+    from localnet import control
+
+    dd = _data_dir(data_dir)
+    info = control.down(dd)
+    data = {"stopped": info is not None, "pid": info["pid"] if info else None, "data_dir": str(dd)}
+    env().result(data, lambda out: out.print(f"stopped the node (pid {info['pid']})" if info
+                                              else f"no node running for {dd}"))
+
+
+@app.command()
+def status(data_dir: Optional[Path] = DataDir) -> None:
+    """Pid, URL, head and data dir of the node (exit 3 when none runs)."""
+    from btkit.errors import NodeUnreachableError
+    from localnet import control
+
+    dd = _data_dir(data_dir)
+    info = control.running(dd)
+    if info is None:
+        raise NodeUnreachableError(f"no localnet running for {dd} — run `btkit localnet up`")
+    node = _client(data_dir).node_info()
+    data = {"running": True, "pid": info["pid"], "url": info["url"], "data_dir": str(dd), "head": node["head"],
+            "head_hash": node["head_hash"], "mining": node["mining"], "pool": node["pool"],
+            "genesis_hash": node["genesis_hash"], "log": info["log"]}
+    env().result(data, lambda out: out.print(
+        f"running  pid {data['pid']}  {data['url']}\nhead     #{data['head']} {data['head_hash']}\n"
+        f"mining   {data['mining']}   pool {data['pool']}\ndata dir {dd}", markup=False))
+
+
+@app.command()
+def logs(data_dir: Optional[Path] = DataDir,
+         follow: bool = typer.Option(False, "--follow", "-f", help="Keep printing new lines."),
+         lines: int = typer.Option(50, "--lines", "-n", help="How many lines to show first.")) -> None:
+    """Print the node's log."""
+    from localnet.config import LOG_FILE
+
+    log = _data_dir(data_dir) / LOG_FILE
+    if not log.exists():
+        raise BtkitError(f"no log at {log}", hint="start a node with `btkit localnet up`")
+    text = log.read_text(errors="replace").splitlines()[-lines:]
+    sys.stdout.write("".join(line + "\n" for line in text))
+    sys.stdout.flush()
+    if follow:
+        with open(log, "rb") as fh:
+            fh.seek(0, 2)
+            try:
+                while True:
+                    chunk = fh.read()
+                    if chunk:
+                        sys.stdout.write(chunk.decode(errors="replace"))
+                        sys.stdout.flush()
+                    time.sleep(0.2)
+            except KeyboardInterrupt:
+                return
+
+
+@app.command()
+def reset(data_dir: Optional[Path] = DataDir) -> None:
+    """Wipe the chain back to a new genesis (a running node is restarted with its settings)."""
+    from btkit.chain import ChainClient
+    from localnet import control
+
+    dd = _data_dir(data_dir)
+    if not env().confirm(f"Delete the chain in {dd}?", default=False):
+        raise UsageError("not confirmed", hint="pass -y to reset without asking")
+    info = control.down(dd)
+    removed = control.wipe(dd)
+    data: dict[str, Any] = {"data_dir": str(dd), "removed": removed, "restarted": False}
+    if info is not None:
+        new, _ = control.up(control.parse_argv(info["argv"]))
+        node = ChainClient(new["url"]).node_info()
+        data.update(restarted=True, url=new["url"], pid=new["pid"], genesis_hash=node["genesis_hash"])
+    env().result(data, lambda out: out.print(
+        f"reset {dd}" + (f"; node restarted at {data.get('url')}" if data["restarted"] else "")))
+
+
+@app.command()
+def mine(blocks: int = typer.Argument(1, help="How many blocks."), data_dir: Optional[Path] = DataDir) -> None:
+    """Produce N blocks now (any mining mode)."""
+    if not 1 <= blocks <= 100_000:
+        raise UsageError("N must be between 1 and 100000")
+    result = _client(data_dir).call("localnet_mine", blocks, timeout=max(10, blocks / 100))
+    env().result(result, lambda out: out.print(f"head #{result['head']} {result['hash']}", markup=False))
+
+
+@app.command()
+def snapshot(data_dir: Optional[Path] = DataDir) -> None:
+    """Remember the current state; `revert ID` returns to it (snapshots live until the node stops)."""
+    sid = _client(data_dir).call("localnet_snapshot")
+    env().result({"snapshot": sid}, lambda out: out.print(str(sid)))
+
+
+@app.command()
+def revert(snapshot_id: int = typer.Argument(..., metavar="ID"), data_dir: Optional[Path] = DataDir) -> None:
+    """Return to a snapshot: state, head and blocks after it are dropped."""
+    client = _client(data_dir)
+    client.call("localnet_revert", snapshot_id)
+    head = client.head()
+    env().result({"reverted": snapshot_id, "head": head["number"], "hash": head["hash"]},
+                 lambda out: out.print(f"reverted to snapshot {snapshot_id}: head #{head['number']}"))
+
+
+@app.command()
+def dump(file: Path = typer.Argument(..., help="Where to write the state (JSON)."),
+         data_dir: Optional[Path] = DataDir) -> None:
+    """Write the node's state and head to FILE."""
+    from keystore.fs import atomic_write
+
+    doc = _client(data_dir).call("localnet_dump", timeout=60)
+    atomic_write(file, json.dumps(doc).encode(), mode=0o644)
+    env().result({"file": str(file), "head": doc["head"]["header"]["number"], "keys": len(doc["state"])},
+                 lambda out: out.print(f"dumped head #{doc['head']['header']['number']} to {file}"))
+
+
+@app.command()
+def load(file: Path = typer.Argument(..., help="A file written by `localnet dump`."),
+         data_dir: Optional[Path] = DataDir) -> None:
+    """Replace the node's state and head with a dump."""
+    try:
+        doc = json.loads(file.read_text())
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read dump {file}: {exc}") from None
+    result = _client(data_dir).call("localnet_load", doc, timeout=60)
+    env().result(result, lambda out: out.print(f"loaded {file}: head #{result['head']}"))
+
+
+@app.command()
+def verify(data_dir: Optional[Path] = DataDir) -> None:
+    """Replay every block from genesis (or the last load) and compare roots and state."""
+    from localnet.config import DB_FILE
+    from localnet.verify import VerifyError, verify as run_verify
+
+    dd = _data_dir(data_dir)
+    started = time.monotonic()
+    with env().status("Replaying blocks..."):
+        try:
+            report = run_verify(dd / DB_FILE)
+        except VerifyError as exc:
+            err = BtkitError(f"verification failed: {exc}")
+            err.code = "verify_failed"
+            raise err from None
+    report["seconds"] = round(time.monotonic() - started, 3)
+    env().result(report, lambda out: out.print(
+        f"ok: replayed {report['blocks_replayed']} blocks ({report['extrinsics_replayed']} extrinsics) "
+        f"from #{report['base']} to #{report['head']}; state matches ({report['state_keys']} keys)"))

@@ -1,0 +1,117 @@
+"""Start, find and stop node processes by data directory (what ``btkit localnet`` drives)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from btkit import process
+from btkit.errors import BtkitError, ProcessError
+from localnet.config import DB_FILE, LOG_FILE, NODE_FILE
+
+MARKER = "localnet"  # in the node's cmdline: `python -m localnet --data-dir ...`
+READY_TIMEOUT = 15.0
+
+
+@dataclass
+class UpOptions:
+    data_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 9944
+    mining: str = "interval"
+    block_time: float = 0.25
+    ephemeral: bool = False
+    profile: str = "dev"
+
+    def argv(self) -> list[str]:
+        args = ["--data-dir", str(self.data_dir), "--host", self.host, "--port", str(self.port),
+                "--mining", self.mining, "--block-time", str(self.block_time), "--profile", self.profile]
+        return args + (["--ephemeral"] if self.ephemeral else [])
+
+
+def read_node_file(data_dir: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((data_dir / NODE_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def running(data_dir: Path) -> dict[str, Any] | None:
+    """The node record of ``data_dir`` if its process is alive and is our node; cleans stale records."""
+    info = read_node_file(data_dir)
+    if info is None:
+        return None
+    pid = int(info.get("pid", 0))
+    if pid and process.is_alive(pid) and process.cmdline_has(pid, MARKER) and process.cmdline_has(pid, str(data_dir)):
+        return info
+    (data_dir / NODE_FILE).unlink(missing_ok=True)  # stale: the process is gone
+    return None
+
+
+def _health(url: str) -> bool:
+    import requests
+
+    try:
+        r = requests.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "system_health"}, timeout=1)
+        return r.status_code == 200 and "result" in r.json()
+    except (requests.RequestException, ValueError):
+        return False
+
+
+def up(options: UpOptions, detached: bool = True) -> tuple[dict[str, Any], Any]:
+    """Start a node and return (its record, the Popen) once it answers RPC."""
+    data_dir = options.data_dir
+    existing = running(data_dir)
+    if existing:
+        raise BtkitError(f"a node is already running for {data_dir} (pid {existing['pid']}, {existing['url']})",
+                         hint="stop it with `btkit localnet down`, or pass --data-dir for a second node")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = data_dir / LOG_FILE
+    start = time.monotonic()
+    proc = process.spawn(["-m", "localnet", *options.argv()], log, detached=detached)
+
+    def ready() -> bool:
+        info = read_node_file(data_dir)
+        return bool(info and info.get("pid") == proc.pid and _health(info["url"]))
+
+    process.wait_ready(proc, ready, READY_TIMEOUT, log, what="node")
+    info = read_node_file(data_dir) or {}
+    info["ready_s"] = round(time.monotonic() - start, 3)
+    return info, proc
+
+
+def down(data_dir: Path, timeout: float = 10.0) -> dict[str, Any] | None:
+    info = running(data_dir)
+    if info is None:
+        return None
+    process.stop(int(info["pid"]), marker=MARKER, timeout=timeout)
+    if process.is_alive(int(info["pid"])):
+        raise ProcessError(f"node pid {info['pid']} did not stop")
+    (data_dir / NODE_FILE).unlink(missing_ok=True)
+    return info
+
+
+def wipe(data_dir: Path) -> list[str]:
+    removed = []
+    for name in (DB_FILE, DB_FILE + "-wal", DB_FILE + "-shm"):
+        p = data_dir / name
+        if p.exists():
+            p.unlink()
+            removed.append(name)
+    return removed
+
+
+def parse_argv(argv: list[str]) -> UpOptions:
+    from localnet.__main__ import parse
+
+    c = parse(argv)
+    return UpOptions(data_dir=c.data_dir, host=c.host, port=c.port, mining=c.mining.value,
+                     block_time=c.block_time, ephemeral=c.ephemeral, profile=c.profile)
+
+
+def remove_all(data_dir: Path) -> None:
+    shutil.rmtree(data_dir, ignore_errors=True)

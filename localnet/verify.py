@@ -1,0 +1,65 @@
+"""Replay the stored blocks from the base state and compare every root and the final state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from localnet.chain import execute_block, header_hash, next_state_root, verify_signature
+from localnet.runtime import load_modules
+from localnet.storage import Storage
+
+
+class VerifyError(Exception):
+    pass
+
+
+def _norm(value: Any) -> Any:
+    return json.loads(json.dumps(value))
+
+
+def verify(db_path: Path) -> dict[str, Any]:
+    load_modules()
+    if not db_path.exists():
+        raise VerifyError(f"no chain database at {db_path}")
+    storage = Storage(db_path, readonly=True)
+    try:
+        genesis = bytes.fromhex(storage.meta("genesis_hash")[2:])
+        base = storage.meta("base")
+        state: dict[str, Any] = _norm(base["state"])
+        first = storage.block(base["number"])
+        if first is None:
+            raise VerifyError(f"base block {base['number']} is missing")
+        prev_hash, prev_root = first["hash"], first["header"]["state_root"]
+        count, extrinsics = 0, 0
+        for block in storage.blocks_after(base["number"]):
+            header, number = block["header"], block["header"]["number"]
+            if header["parent_hash"] != prev_hash:
+                raise VerifyError(f"block {number}: parent hash does not link to block {number - 1}")
+            if header_hash(header) != block["hash"]:
+                raise VerifyError(f"block {number}: header hash mismatch")
+            for xt in block["extrinsics"]:
+                if not verify_signature(xt, genesis):
+                    raise VerifyError(f"block {number}: extrinsic {xt['hash']} has a bad signature")
+            overlay, results, events = execute_block(state, number, block["inherents"], block["extrinsics"])
+            changes = overlay.final_changes()
+            root = next_state_root(prev_root, changes)
+            if root != header["state_root"]:
+                raise VerifyError(f"block {number}: state root differs on replay")
+            if _norm(results) != block["results"] or _norm(events) != block["events"]:
+                raise VerifyError(f"block {number}: dispatch results differ on replay")
+            overlay.merge_into_parent()
+            state = _norm(state) if count % 1000 == 999 else state
+            prev_hash, prev_root = block["hash"], root
+            count += 1
+            extrinsics += len(block["extrinsics"])
+        stored = storage.load_state()
+        if _norm(state) != stored:
+            diff = sorted(set(state) ^ set(stored) | {k for k in state if k in stored and _norm(state[k]) != stored[k]})
+            raise VerifyError(f"final state differs from the stored state in {len(diff)} keys (e.g. {diff[:3]})")
+        head = storage.head_number()
+        return {"ok": True, "base": base["number"], "head": head, "blocks_replayed": count,
+                "extrinsics_replayed": extrinsics, "state_keys": len(stored), "head_state_root": prev_root}
+    finally:
+        storage.close()
