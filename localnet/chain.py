@@ -7,6 +7,7 @@ from its event loop, and ``localnet.verify`` replays it from the stored blocks.
 from __future__ import annotations
 
 import copy
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -166,6 +167,7 @@ class Chain:
         self.options = options or ChainOptions()
         self.now = now
         self.pool = Pool(self.options.pool_per_signer, self.options.pool_total)
+        self.pool_lock = threading.Lock()  # submissions (RPC thread) vs block building (worker thread)
         self.snapshots: dict[int, tuple[int, dict[str, Any]]] = {}
         self._next_snapshot = 1
         if storage.head_number() is None:
@@ -206,7 +208,8 @@ class Chain:
 
     def account_next_index(self, who: str) -> int:
         n = int(self.state.get(system.nonce_key(who), 0))
-        return n + self.pool.pending_count(who, n)
+        with self.pool_lock:
+            return n + self.pool.pending_count(who, n)
 
     def block(self, number: int | None = None, block_hash: str | None = None) -> dict[str, Any] | None:
         if block_hash is not None:
@@ -250,14 +253,19 @@ class Chain:
 
     def submit(self, xt: Any) -> str:
         checked = self.validate(xt)
-        self.pool.add(checked)
+        self.add_to_pool(checked)
         return checked["hash"]
+
+    def add_to_pool(self, checked: dict[str, Any]) -> None:
+        with self.pool_lock:
+            self.pool.add(checked)
 
     # -- production ---------------------------------------------------------------------
     def produce_block(self, inherents: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         number = self.head_number + 1
         inherents = inherents or []
-        extrinsics = self.pool.take_ready(self.state, self.head_number, self.options.max_block_extrinsics)
+        with self.pool_lock:
+            extrinsics = self.pool.take_ready(self.state, self.head_number, self.options.max_block_extrinsics)
         overlay, results, events = execute_block(self.state, number, inherents, extrinsics)
         changes = overlay.final_changes()
         timestamp = max(int(self.now() * 1000), self.head["header"]["timestamp"] + 1)

@@ -8,6 +8,7 @@ import os
 import socket
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,10 @@ class Node:
         self.block_time = config.block_time
         self.waiters: dict[str, list[asyncio.Future]] = {}
         self._mine_task: asyncio.Task | None = None
+        # Blocks are built on one worker thread so that queries keep flowing while a big block
+        # executes and commits; the lock keeps production (and revert/load) one at a time.
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="block")
+        self._produce_lock: asyncio.Lock | None = None
         self._instant_scheduled = False
         self._wake: asyncio.Event | None = None  # created on the loop in on_startup
         self.url = ""
@@ -56,6 +61,7 @@ class Node:
 
     def on_startup(self) -> None:
         self._wake = asyncio.Event()
+        self._produce_lock = asyncio.Lock()
         self._mine_task = asyncio.get_running_loop().create_task(self._mining_loop())
 
     async def on_shutdown(self) -> None:
@@ -82,16 +88,18 @@ class Node:
                     next_tick = time.monotonic()
                     continue  # mode changed: restart the schedule
                 except asyncio.TimeoutError:
-                    self.produce()
+                    await self.produce()
             else:
                 await self._wake.wait()
                 self._wake.clear()
                 if self.mining is MiningMode.INSTANT and len(self.chain.pool):
-                    self.produce()
+                    await self.produce()
                 next_tick = time.monotonic()
 
-    def produce(self, inherents: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        block = self.chain.produce_block(inherents)
+    async def produce(self, inherents: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        async with self._produce_lock:
+            loop = asyncio.get_running_loop()
+            block = await loop.run_in_executor(self._executor, self.chain.produce_block, inherents)
         for xt, result in zip(block["extrinsics"], block["results"]):
             for f in self.waiters.pop(xt["hash"], ()):
                 if not f.done():
@@ -160,7 +168,7 @@ class Node:
         future = asyncio.get_running_loop().create_future()
         self.waiters.setdefault(checked["hash"], []).append(future)
         try:
-            self.chain.pool.add(checked)
+            self.chain.add_to_pool(checked)
         except Exception:
             self.waiters.pop(checked["hash"], None)
             raise
@@ -200,10 +208,10 @@ class Node:
                 "block_time": self.block_time, "data_dir": str(self.config.data_dir),
                 "ephemeral": self.config.ephemeral, "profile": self.chain.profile, "pool": len(self.chain.pool)}
 
-    def rpc_localnet_mine(self, blocks: Any = 1) -> dict[str, Any]:
+    async def rpc_localnet_mine(self, blocks: Any = 1) -> dict[str, Any]:
         n = _uint(blocks, "blocks", 100_001)
         for _ in range(n):
-            self.produce()
+            await self.produce()
         return {"head": self.chain.head_number, "hash": self.chain.head["hash"]}
 
     def rpc_localnet_setMiningMode(self, mode: Any, block_time: Any = None) -> dict[str, Any]:
@@ -218,16 +226,20 @@ class Node:
         self._wake.set()
         return {"mining": self.mining.value, "block_time": self.block_time}
 
-    def rpc_localnet_setBalance(self, address: Any, value: Any) -> dict[str, Any]:
+    async def rpc_localnet_setBalance(self, address: Any, value: Any) -> dict[str, Any]:
         who, amount = _account(address), _uint(value, "value", 1 << 64)
-        block = self.produce([{"kind": "Dev.set_balance", "args": {"who": who, "value": amount}}])
+        block = await self.produce([{"kind": "Dev.set_balance", "args": {"who": who, "value": amount}}])
         return {"address": who, "free": balances.free(self.chain.state, who), "block": block["header"]["number"]}
 
-    def rpc_localnet_snapshot(self) -> int:
-        return self.chain.snapshot()
+    async def rpc_localnet_snapshot(self) -> int:
+        async with self._produce_lock:
+            return self.chain.snapshot()
 
-    def rpc_localnet_revert(self, snapshot_id: Any) -> bool:
-        if not self.chain.revert(_uint(snapshot_id, "snapshot id")):
+    async def rpc_localnet_revert(self, snapshot_id: Any) -> bool:
+        sid = _uint(snapshot_id, "snapshot id")
+        async with self._produce_lock:
+            ok = self.chain.revert(sid)
+        if not ok:
             raise RpcError(-32000, f"no snapshot {snapshot_id} (snapshots live until a revert to an earlier one "
                                    "or a node restart)")
         return True
@@ -235,9 +247,10 @@ class Node:
     def rpc_localnet_dump(self) -> dict[str, Any]:
         return self.chain.dump()
 
-    def rpc_localnet_load(self, dump: Any) -> dict[str, Any]:
+    async def rpc_localnet_load(self, dump: Any) -> dict[str, Any]:
         try:
-            self.chain.load(dump)
+            async with self._produce_lock:
+                self.chain.load(dump)
         except (ValueError, KeyError, TypeError) as exc:
             raise params_error(f"bad dump: {exc}") from None
         return {"head": self.chain.head_number, "hash": self.chain.head["hash"]}
@@ -270,6 +283,8 @@ def run(config: NodeConfig, argv: list[str] | None = None) -> int:
     except OSError as exc:
         sys.stderr.write(f"error: cannot listen on {config.host}:{config.port}: {exc.strerror}\n")
         return 1
+    # Short GIL slices: a query waits at most ~1 ms for the block-building thread.
+    sys.setswitchinterval(0.001)
     node = Node(config)
     port = sock.getsockname()[1]
     shown_host = f"[{config.host}]" if ":" in config.host else config.host

@@ -86,7 +86,11 @@ class RpcApp:
                 return _response(None, error=RpcError(INVALID_REQUEST, "empty batch"))
             if len(request) > MAX_BATCH:
                 return _response(None, error=RpcError(INVALID_REQUEST, f"batch larger than {MAX_BATCH}"))
-            return list(await asyncio.gather(*(self.handle_one(r) for r in request)))
+            replies = []
+            for item in request:
+                replies.append(await self.handle_one(item))
+                await asyncio.sleep(0)  # let other connections' requests in between batch items
+            return replies
         return await self.handle_one(request)
 
     async def handle_one(self, request: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,9 @@ class Storage:
     def __init__(self, path: Path | None, readonly: bool = False) -> None:
         """``path`` None keeps everything in memory (``--ephemeral``)."""
         self.path = path
+        # One connection shared by the RPC thread and the block-production thread: the lock
+        # keeps a reader from seeing a block's rows before its COMMIT.
+        self.lock = threading.RLock()
         if readonly and path is not None:
             self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
             return
@@ -41,26 +45,32 @@ class Storage:
 
     # -- reads ------------------------------------------------------------------------
     def meta(self, key: str) -> Any:
-        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        with self.lock:
+            row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return json.loads(row[0]) if row else None
 
     def load_state(self) -> dict[str, Any]:
-        return {k: json.loads(v) for k, v in self.db.execute("SELECT key, value FROM state")}
+        with self.lock:
+            return {k: json.loads(v) for k, v in self.db.execute("SELECT key, value FROM state")}
 
     def block(self, number: int) -> dict[str, Any] | None:
-        row = self.db.execute("SELECT body FROM blocks WHERE number=?", (number,)).fetchone()
+        with self.lock:
+            row = self.db.execute("SELECT body FROM blocks WHERE number=?", (number,)).fetchone()
         return json.loads(row[0]) if row else None
 
     def block_number_by_hash(self, block_hash: str) -> int | None:
-        row = self.db.execute("SELECT number FROM blocks WHERE hash=?", (block_hash,)).fetchone()
+        with self.lock:
+            row = self.db.execute("SELECT number FROM blocks WHERE hash=?", (block_hash,)).fetchone()
         return row[0] if row else None
 
     def head_number(self) -> int | None:
-        row = self.db.execute("SELECT MAX(number) FROM blocks").fetchone()
+        with self.lock:
+            row = self.db.execute("SELECT MAX(number) FROM blocks").fetchone()
         return row[0]
 
     def tx_location(self, tx_hash: str) -> tuple[int, int] | None:
-        row = self.db.execute("SELECT block, idx FROM txindex WHERE hash=?", (tx_hash,)).fetchone()
+        with self.lock:
+            row = self.db.execute("SELECT block, idx FROM txindex WHERE hash=?", (tx_hash,)).fetchone()
         return (row[0], row[1]) if row else None
 
     def blocks_after(self, number: int):
@@ -74,6 +84,11 @@ class Storage:
         deletes = [(k,) for k, v in changes.items() if v is None]
         txs = [(xt["hash"], block["header"]["number"], i) for i, xt in enumerate(block["extrinsics"])]
         db = self.db
+        with self.lock:
+            self._commit(db, block, upserts, deletes, txs, meta)
+
+    @staticmethod
+    def _commit(db, block, upserts, deletes, txs, meta) -> None:
         db.execute("BEGIN")
         try:
             if upserts:
@@ -94,7 +109,11 @@ class Storage:
     def replace_all(self, state: dict[str, Any], keep_blocks_upto: int | None,
                     meta: dict[str, Any] | None = None) -> None:
         """Rewrite the whole state (revert, load), dropping blocks after ``keep_blocks_upto``."""
-        db = self.db
+        with self.lock:
+            self._replace(self.db, state, keep_blocks_upto, meta)
+
+    @staticmethod
+    def _replace(db, state, keep_blocks_upto, meta) -> None:
         db.execute("BEGIN")
         try:
             db.execute("DELETE FROM state")
