@@ -5,21 +5,84 @@
 
 from __future__ import annotations
 
+S = "SubtensorModule."
 ERRORS: dict[str, tuple[str, str]] = {
     "Balances.InsufficientBalance": (
         "the account's free balance is lower than the amount",
         "check `btkit wallet balance` and transfer a smaller amount"),
     "Balances.KeepAlive": (
         "the transfer would take the sender below the existential deposit (500 rao)",
-        "leave at least 500 rao, or send everything with transfer_allow_death"),
+        "leave at least 500 rao, or send everything with --allow-death"),
     "Balances.ExistentialDeposit": (
         "a new account must receive at least the existential deposit (500 rao)",
         "send at least 0.0000005 TAO"),
+    S + "RegistrationNotPermittedOnRootSubnet": (
+        "neurons cannot register on the root subnet (netuid 0)", "register on a subnet with netuid >= 1"),
+    S + "SubNetworkDoesNotExist": ("the subnet does not exist", "see `btkit subnet list`"),
+    S + "SubNetRegistrationDisabled": (
+        "registration is disabled on this subnet (hyperparameter registration_allowed or pow_registration_allowed)",
+        "ask the subnet owner to enable it (`btkit subnet set registration_allowed true`)"),
+    S + "TooManyRegistrationsThisBlock": (
+        "the subnet took max_regs_per_block registrations in this block already",
+        "retry in the next block (a fraction of a second on localnet)"),
+    S + "TooManyRegistrationsThisInterval": (
+        "the subnet took 3 x target_regs_per_interval registrations in this adjustment interval",
+        "retry after the interval ends (every adjustment_interval blocks; see `btkit subnet hyperparameters`)"),
+    S + "HotKeyAlreadyRegisteredInSubNet": (
+        "this hotkey is already registered on the subnet", "use another hotkey (`btkit wallet new-hotkey`)"),
+    S + "NonAssociatedColdKey": (
+        "the hotkey belongs to another coldkey", "sign with the coldkey that owns the hotkey, or use a new hotkey"),
+    S + "NotEnoughBalanceToStake": (
+        "the coldkey's free balance does not cover the cost or amount", "fund the coldkey (`btkit wallet transfer`)"),
+    S + "NoNeuronIdAvailable": ("the subnet has no uid that can be replaced", "raise max_allowed_uids"),
+    S + "NotSubnetOwner": ("only the subnet owner can do this", "sign with the owner coldkey"),
+    S + "FirstEmissionBlockNumberAlreadySet": ("the subnet is already started", "nothing to do"),
+    S + "SubtokenDisabled": (
+        "staking is off until the subnet owner runs start_call", "the owner runs `btkit subnet create` without "
+        "--no-start, or start_call"),
+    S + "HotKeyAccountNotExists": (
+        "the hotkey is not registered on this subnet", "register it first (`btkit register --netuid N`)"),
+    S + "AmountTooLow": ("the amount is below the minimum stake operation (0.002 TAO)", "stake at least 0.002 TAO"),
+    S + "NotEnoughStakeToWithdraw": (
+        "the coldkey has less stake on this hotkey than the amount", "see `btkit stake list`"),
+    S + "StakingOperationRateLimitExceeded": (
+        "staking and unstaking the same hotkey on the same subnet in one block is not allowed",
+        "retry in the next block"),
+    S + "DelegateTakeTooLow": ("an increase must be above the current take", "use a higher --take"),
+    S + "DelegateTakeTooHigh": ("the take must be at most 18% (or below the current take for a decrease)",
+                                "use a lower --take"),
+    S + "DelegateTxRateLimitExceeded": ("the take was raised too recently", "retry after the rate limit (10 blocks)"),
+    S + "HotKeyNotRegisteredInNetwork": (
+        "the hotkey is not registered on this subnet", "register it first (`btkit register --netuid N`)"),
+    S + "HotKeyNotRegisteredInSubNet": (
+        "the hotkey is not registered on this subnet", "register it first (`btkit register --netuid N`)"),
+    S + "InvalidIpType": ("the IP type must be 4 or 6", "pass a valid IPv4 or IPv6 address"),
+    S + "InvalidIpAddress": ("the IP address is not valid", "pass the address miners can be reached at"),
+    S + "InvalidPort": ("port 0 is not a valid port", "pass the port the miner listens on"),
+    S + "ServingRateLimitExceeded": (
+        "the axon was served too recently (hyperparameter serving_rate_limit)",
+        "retry after serving_rate_limit blocks"),
+    "AdminUtils.BadOrigin": ("only the subnet owner or sudo may set hyperparameters", "sign with the owner coldkey"),
+    "AdminUtils.InvalidValue": ("the value is out of range", "check the min_/max_ pairs"),
+    "AdminUtils.MaxAllowedUIdsLessThanCurrentUIds": (
+        "max_allowed_uids cannot go below the current number of uids", "use a larger value"),
 }
 
 
+def lookup(name: str) -> tuple[str, tuple[str, str]] | None:
+    """Find an error by full or short name, case-insensitively."""
+    wanted = name.strip().lower()
+    for full, entry in ERRORS.items():
+        if full.lower() == wanted or full.split(".", 1)[1].lower() == wanted:
+            return full, entry
+    return None
+
+
 def explain_short(name: str, message: str = "") -> tuple[str, str]:
-    text, fix = ERRORS.get(name, (message or "the call failed", ""))
-    if message and message != name and name in ERRORS:
+    found = lookup(name)
+    if found is None:
+        return (message or "the call failed"), f"see `btkit explain {name.split('.')[-1]}`"
+    text, fix = found[1]
+    if message and message != name:
         text = f"{text} ({message})"
     return text, fix

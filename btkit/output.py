@@ -50,7 +50,8 @@ class Environment:
             from rich.console import Console
 
             target = self.stdout if stream == "stdout" else self.stderr
-            self._consoles[stream] = Console(file=target, highlight=False, soft_wrap=stream == "stdout")
+            width = None if target.isatty() else 160  # pipes and files get whole tables, not 80 columns
+            self._consoles[stream] = Console(file=target, highlight=False, soft_wrap=stream == "stdout", width=width)
         return self._consoles[stream]
 
     # -- results ------------------------------------------------------------

@@ -82,3 +82,26 @@ def confirm_or_abort(question: str) -> None:
     if not e.interactive:
         raise UsageError("this needs confirmation and there is no terminal to ask on", hint="pass -y to confirm")
     raise UsageError("cancelled")
+
+
+def submit(chain, keypair, call: dict, what: str):
+    """Submit, wait for inclusion, raise the dispatch error if the call failed."""
+    with env().status(f"{what}: submitting and waiting for inclusion..."):
+        return chain.submit(keypair, call).raise_for_error()
+
+
+def hotkey_address(wallet, hotkey: Optional[str], ss58: Optional[str] = None) -> str:
+    """An explicit --hotkey-ss58, else the wallet hotkey's address (no password needed)."""
+    from keystore.keys import Keypair
+
+    if ss58:
+        return Keypair.public_only(ss58).ss58_address
+    return wallet.hotkeypub(hotkey_name(hotkey)).ss58_address
+
+
+def unlock_hotkey(wallet, hotkey: Optional[str], password_file: Optional[str] = None):
+    source = password_source(password_file)
+    return wallet.hotkey_file(hotkey_name(hotkey)).load(lambda kf: source.existing(kf.path, "the hotkey"))
+
+
+Netuid = typer.Option(..., "--netuid", help="Subnet id.")

@@ -18,6 +18,11 @@ from btkit.output import Environment, set_env
 GROUPS: dict[str, tuple[str, str]] = {
     "wallet": ("commands.wallet", "Create, import, inspect and use wallets."),
     "localnet": ("commands.localnet", "Run and inspect a local chain node."),
+    "subnet": ("commands.subnet", "Create, inspect and tune subnets."),
+    "register": ("commands.register", "Register a hotkey on a subnet (recycle fee)."),
+    "stake": ("commands.stake", "Stake, unstake, list stakes, set a delegate's take."),
+    "axon": ("commands.axon", "Announce a miner's endpoint on a subnet."),
+    "explain": ("commands.explain", "Explain a chain error and how to fix it."),
     "config": ("commands.config", "Show and change btkit settings."),
 }
 

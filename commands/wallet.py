@@ -432,3 +432,42 @@ def transfer(
     env().result({"from": sender, "to": dest, "amount": value, "balance_after": after, "extrinsic": result},
                  lambda out: out.print(f"sent {value} to {dest} in block #{result.block}; balance now {after}",
                                        markup=False))
+
+
+@app.command()
+def overview(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
+             network: Optional[str] = Network) -> None:
+    """Balance, stakes and registrations of the wallet's coldkey and every hotkey."""
+    from btkit.units import Balance
+
+    wallet = open_wallet(wallet_path, wallet_name)
+    cold = wallet.coldkeypub().ss58_address
+    chain = client(network)
+    names = wallet.hotkey_names()
+    hotkeys = {name: wallet.hotkeypub(name).ss58_address for name in names}
+    calls = [("balances_account", [cold]), ("subtensor_stakesOf", [cold])]
+    calls += [("subtensor_hotkeyInfo", [addr]) for addr in hotkeys.values()]
+    replies = chain.batch(calls)
+    free, stakes, infos = replies[0]["free"], replies[1], replies[2:]
+    rows = []
+    for (name, addr), info in zip(hotkeys.items(), infos):
+        staked = [s for s in stakes if s["hotkey"] == addr]
+        rows.append({"name": name, "ss58_address": addr, "registrations": info["registrations"],
+                     "stake": sum(s["stake"] for s in staked), "stakes": staked})
+    total_stake = sum(s["stake"] for s in stakes)
+    data = {"wallet": wallet.name, "coldkey": cold, "free": Balance(free), "staked": Balance(total_stake),
+            "total": Balance(free + total_stake), "hotkeys": rows, "stakes": stakes}
+
+    def human(out) -> None:
+        from rich.table import Table
+
+        out.print(f"[bold]{wallet.name}[/]  coldkey {cold}")
+        out.print(f"  free {Balance(free)}   staked {Balance(total_stake)}   total {Balance(free + total_stake)}",
+                  markup=False)
+        t = Table("hotkey", "address", "registrations (netuid:uid)", "stake from this coldkey", box=None)
+        for r in rows:
+            regs = ", ".join(f"{x['netuid']}:{x['uid']}" for x in r["registrations"]) or "-"
+            t.add_row(r["name"], r["ss58_address"], regs, str(Balance(r["stake"])))
+        out.print(t)
+
+    env().result(data, human)

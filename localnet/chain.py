@@ -15,7 +15,7 @@ from typing import Any
 
 from btkit.extrinsic import blake2_256, canonical_json, extrinsic_hash, signing_payload
 from localnet import genesis
-from localnet.runtime import BadCall, Context, DispatchError, dispatch, validate_call
+from localnet.runtime import BadCall, Context, DispatchError, dispatch, on_initialize, validate_call
 from localnet.runtime import balances, system
 from localnet.state import Overlay
 from localnet.storage import Storage
@@ -63,7 +63,7 @@ def execute_block(state: dict[str, Any], number: int, inherents: list[dict[str, 
     """
     block_state = Overlay(state)
     block_events: list[dict[str, Any]] = []
-    system.on_initialize(block_state, number)
+    on_initialize(block_state, number)
     for inherent in inherents:
         apply_inherent(block_state, inherent, block_events)
     results = []

@@ -198,6 +198,91 @@ class Node:
     def rpc_balances_accounts(self) -> dict[str, int]:
         return {k[4:]: v for k, v in self.chain.state.items() if k.startswith("bal:")}
 
+    # -- subtensor queries ---------------------------------------------------------------
+    def _view(self):
+        from localnet.state import Overlay
+
+        return Overlay(self.chain.state)
+
+    def _netuid(self, value: Any) -> int:
+        from localnet.runtime import subnets
+
+        netuid = _uint(value, "netuid", 1 << 16)
+        if not subnets.exists(self._view(), netuid):
+            raise RpcError(-32000, f"subnet {netuid} does not exist", {"error": "SubNetworkDoesNotExist"})
+        return netuid
+
+    def _subnet_summary(self, view, netuid: int) -> dict[str, Any]:
+        from localnet.runtime import staking, subnets
+
+        info = subnets.info(view, netuid)
+        params = subnets.hp(view, netuid)
+        n = subnets.n(view, netuid)
+        total_stake = sum(staking.total_hotkey_stake(view, netuid, subnets.neuron(view, netuid, u)["hotkey"])
+                          for u in range(n))
+        return {**info, "n": n, "max_n": params["max_allowed_uids"], "tempo": params["tempo"],
+                "burn": params["burn"], "difficulty": params["difficulty"], "total_stake": total_stake,
+                "pending_emission": int(view.get(f"pending:{netuid}", 0)),
+                "recycled": int(view.get(f"recycled:{netuid}", 0))}
+
+    def rpc_subtensor_subnets(self) -> list[dict[str, Any]]:
+        from localnet.runtime import subnets
+
+        view = self._view()
+        return [self._subnet_summary(view, netuid) for netuid in subnets.netuids(view)]
+
+    def rpc_subtensor_subnetInfo(self, netuid: Any) -> dict[str, Any]:
+        return self._subnet_summary(self._view(), self._netuid(netuid))
+
+    def rpc_subtensor_hyperparameters(self, netuid: Any) -> dict[str, Any]:
+        from localnet.runtime import subnets
+
+        return subnets.hp(self._view(), self._netuid(netuid))
+
+    def rpc_subtensor_metagraph(self, netuid: Any) -> dict[str, Any]:
+        from localnet.runtime import staking, subnets
+
+        view, net = self._view(), self._netuid(netuid)
+        neurons = []
+        for uid in range(subnets.n(view, net)):
+            nn = subnets.neuron(view, net, uid)
+            neurons.append({"uid": uid, **{k: v for k, v in nn.items() if k not in ("weights", "bonds")},
+                            "stake": staking.total_hotkey_stake(view, net, nn["hotkey"]),
+                            "take": staking.take_of(view, nn["hotkey"])})
+        return {"netuid": net, "block": self.chain.head_number, "n": len(neurons), "neurons": neurons,
+                "subnet": subnets.info(view, net)}
+
+    def rpc_subtensor_weights(self, netuid: Any) -> dict[str, Any]:
+        from localnet.runtime import subnets
+
+        view, net = self._view(), self._netuid(netuid)
+        return {str(uid): subnets.neuron(view, net, uid)["weights"] for uid in range(subnets.n(view, net))}
+
+    def rpc_subtensor_stakesOf(self, coldkey: Any) -> list[dict[str, Any]]:
+        from localnet.runtime import staking
+
+        return [{"hotkey": hk, "netuid": net, "stake": amount}
+                for hk, net, amount in staking.stakes_of(self._view(), _account(coldkey))]
+
+    def rpc_subtensor_hotkeyInfo(self, hotkey: Any) -> dict[str, Any]:
+        from localnet.runtime import staking, subnets
+
+        view, hk = self._view(), _account(hotkey)
+        regs = [{"netuid": net, "uid": subnets.uid_of(view, net, hk)} for net in subnets.netuids(view)
+                if subnets.uid_of(view, net, hk) is not None]
+        return {"hotkey": hk, "owner": subnets.owner_of(view, hk), "take": staking.take_of(view, hk),
+                "registrations": regs}
+
+    def rpc_subtensor_burnCost(self, netuid: Any) -> int:
+        from localnet.runtime import subnets
+
+        return int(subnets.hp(self._view(), self._netuid(netuid))["burn"])
+
+    def rpc_subtensor_lockCost(self) -> int:
+        from localnet.runtime import subnets
+
+        return subnets.lock_cost(self._view(), self.chain.head_number + 1)
+
     def rpc_subtensor_blockEmission(self) -> int:
         return int(self.chain.state.get(system.BLOCK_EMISSION, 0))
 

@@ -85,6 +85,14 @@ def dispatch(ctx: Context, c: dict[str, Any]) -> None:
     definition.handler(ctx, **args)
 
 
+def on_initialize(state: Overlay, block: int) -> None:
+    """Block-start hooks, in a fixed order (deterministic replay depends on it)."""
+    from localnet.runtime import registration, system
+
+    system.on_initialize(state, block)
+    registration.on_initialize(state, block)
+
+
 def load_modules() -> None:
     """Import every pallet module so that its calls register."""
-    from localnet.runtime import balances, system  # noqa: F401
+    from localnet.runtime import balances, registration, serving, staking, subnets, system  # noqa: F401

@@ -1,0 +1,154 @@
+"""`btkit subnet ...`: create, inspect and tune subnets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from btkit.errors import UsageError
+from commands._common import (
+    Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, client, confirm_or_abort, env, hotkey_address,
+    open_wallet, submit, unlock_coldkey,
+)
+
+app = typer.Typer(help="Create, inspect and tune subnets.", no_args_is_help=True)
+
+
+def _tao(rao: int) -> str:
+    from btkit.units import Balance
+
+    return str(Balance(rao))
+
+
+@app.command()
+def create(
+    wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName, hotkey: Optional[str] = Hotkey,
+    no_start: bool = typer.Option(False, "--no-start", help="Do not call start_call (emission and staking stay off)."),
+    max_cost: Optional[str] = typer.Option(None, "--max-cost", help="Refuse if the lock cost exceeds this (TAO)."),
+    password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
+) -> None:
+    """Create a subnet owned by the wallet's coldkey; the wallet's hotkey becomes uid 0."""
+    from btkit.extrinsic import call
+    from btkit.units import Balance
+
+    wallet = open_wallet(wallet_path, wallet_name)
+    owner_hotkey = hotkey_address(wallet, hotkey)
+    chain = client(network)
+    cost = int(chain.call("subtensor_lockCost"))
+    if max_cost is not None and cost > Balance.from_tao(max_cost).rao:
+        raise UsageError(f"the lock cost is {_tao(cost)}, above --max-cost {max_cost}")
+    confirm_or_abort(f"Create a subnet for a lock cost of {_tao(cost)} (recycled)?")
+    kp = unlock_coldkey(wallet, password_file)
+    result = submit(chain, kp, call("SubtensorModule", "register_network", hotkey=owner_hotkey), "register_network")
+    netuid = next(e["data"]["netuid"] for e in result.events if e["name"] == "NetworkAdded")
+    started = False
+    if not no_start:
+        submit(chain, kp, call("SubtensorModule", "start_call", netuid=netuid), "start_call")
+        started = True
+    data = {"netuid": netuid, "owner_coldkey": kp.ss58_address, "owner_hotkey": owner_hotkey, "lock_cost": cost,
+            "started": started, "block": result.block}
+    env().result(data, lambda out: out.print(
+        f"created subnet {netuid} (lock {_tao(cost)}){' and started it' if started else ''}", markup=False))
+
+
+@app.command("list")
+def list_(network: Optional[str] = Network) -> None:
+    """All subnets."""
+    subnets = client(network).call("subtensor_subnets")
+
+    def human(out) -> None:
+        from rich.table import Table
+
+        t = Table("netuid", "n", "owner", "tempo", "burn", "stake", "started", box=None)
+        for s in subnets:
+            t.add_row(str(s["netuid"]), f"{s['n']}/{s['max_n']}", s["owner_coldkey"][:10] + "…", str(s["tempo"]),
+                      _tao(s["burn"]), _tao(s["total_stake"]), "yes" if s["started"] else "no")
+        out.print(t if subnets else "no subnets yet: create one with `btkit subnet create`")
+
+    env().result({"subnets": subnets}, human)
+
+
+@app.command()
+def show(netuid: int = Netuid, network: Optional[str] = Network) -> None:
+    """One subnet's info."""
+    info = client(network).call("subtensor_subnetInfo", netuid)
+    env().result(info, lambda out: [out.print(f"{k:<18} {v}", markup=False) for k, v in info.items()])
+
+
+@app.command()
+def hyperparameters(netuid: int = Netuid, network: Optional[str] = Network) -> None:
+    """A subnet's hyperparameters."""
+    hp = client(network).call("subtensor_hyperparameters", netuid)
+    env().result({"netuid": netuid, "hyperparameters": hp},
+                 lambda out: [out.print(f"{k:<32} {v}", markup=False) for k, v in hp.items()])
+
+
+@app.command("set")
+def set_(
+    name: str = typer.Argument(..., help="Hyperparameter name (see `subnet hyperparameters`)."),
+    value: str = typer.Argument(...), netuid: int = Netuid,
+    wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
+    password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
+) -> None:
+    """Set a hyperparameter (subnet owner or sudo)."""
+    from btkit.extrinsic import call
+
+    chain = client(network)
+    current = chain.call("subtensor_hyperparameters", netuid)
+    if name not in current:
+        raise UsageError(f"unknown hyperparameter {name!r}", hint="see `btkit subnet hyperparameters --netuid N`")
+    parsed: Any
+    if isinstance(current[name], bool):
+        if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+            raise UsageError(f"{name} takes true or false")
+        parsed = value.lower() in ("true", "1", "yes")
+    else:
+        try:
+            parsed = int(value)
+        except ValueError:
+            raise UsageError(f"{name} takes an integer") from None
+    kp = unlock_coldkey(open_wallet(wallet_path, wallet_name), password_file)
+    result = submit(chain, kp, call("AdminUtils", f"sudo_set_{name}", netuid=netuid, value=parsed), f"set {name}")
+    env().result({"netuid": netuid, "name": name, "value": parsed, "previous": current[name], "block": result.block},
+                 lambda out: out.print(f"{name}: {current[name]} -> {parsed} on subnet {netuid}", markup=False))
+
+
+@app.command("burn-cost")
+def burn_cost(netuid: int = Netuid, network: Optional[str] = Network) -> None:
+    """What registering by burn costs now."""
+    cost = int(client(network).call("subtensor_burnCost", netuid))
+    env().result({"netuid": netuid, "burn": cost}, lambda out: out.print(_tao(cost)))
+
+
+@app.command("create-cost")
+def create_cost(network: Optional[str] = Network) -> None:
+    """What creating a subnet locks now."""
+    cost = int(client(network).call("subtensor_lockCost"))
+    env().result({"lock_cost": cost}, lambda out: out.print(_tao(cost)))
+
+
+METAGRAPH_COLUMNS = ("uid", "stake τ", "rank", "trust", "cons", "incent", "divs", "emission τ", "vtrust", "P",
+                     "updated", "axon", "hotkey")
+
+
+@app.command()
+def metagraph(netuid: int = Netuid, network: Optional[str] = Network) -> None:
+    """Every uid of a subnet: stake, consensus outputs, axon."""
+    mg = client(network).call("subtensor_metagraph", netuid)
+
+    def human(out) -> None:
+        from rich.table import Table
+
+        t = Table(*METAGRAPH_COLUMNS, title=f"subnet {netuid} at block {mg['block']}", box=None, pad_edge=False)
+        for nn in mg["neurons"]:
+            axon = f"{nn['axon']['ip']}:{nn['axon']['port']}" if nn.get("axon") else "-"
+            u16 = lambda v: f"{v / 65535:.4f}"  # noqa: E731
+            tao = lambda v: f"{v / 1e9:,.4f}"  # noqa: E731
+            t.add_row(str(nn["uid"]), tao(nn["stake"]), u16(nn["rank"]), u16(nn["trust"]), u16(nn["consensus"]),
+                      u16(nn["incentive"]), u16(nn["dividends"]), tao(nn["emission"]), u16(nn["vtrust"]),
+                      "*" if nn["permit"] else "", str(nn["last_update"]), axon, nn["hotkey"][:8])
+        out.print(t)
+
+    env().result(mg, human)
