@@ -92,6 +92,10 @@ def apply_extrinsic(block_state: Overlay, xt: dict[str, Any], number: int) -> di
     except DispatchError as exc:
         return {"success": False, "error": exc.name, "message": exc.message,
                 "events": [{"pallet": "System", "name": "ExtrinsicFailed", "data": {"error": exc.name}}]}
+    except Exception as exc:  # a runtime bug must not take the block (and the pool) down with it
+        name = "System.InternalError"
+        return {"success": False, "error": name, "message": f"{type(exc).__name__}: {exc}",
+                "events": [{"pallet": "System", "name": "ExtrinsicFailed", "data": {"error": name}}]}
     tx.merge_into_parent()
     return {"success": True, "events": ctx.events + [{"pallet": "System", "name": "ExtrinsicSuccess", "data": {}}]}
 

@@ -31,7 +31,7 @@ class Context:
     block: int
     events: list[dict[str, Any]] = field(default_factory=list)
 
-    def emit(self, pallet: str, name: str, **data: Any) -> None:
+    def emit(self, pallet: str, name: str, /, **data: Any) -> None:
         self.events.append({"pallet": pallet, "name": name, "data": data})
 
 

@@ -50,3 +50,22 @@ ALICE = Keypair.from_uri("//Alice")
 BOB = Keypair.from_uri("//Bob")
 CHARLIE = Keypair.from_uri("//Charlie")
 DAVE = Keypair.from_uri("//Dave")
+
+
+def run_block(client, *items):
+    """Submit (keypair, call) pairs into the pool, mine one block, return their results in order."""
+    hashes = [client.submit(kp, c, wait="none").hash for kp, c in items]
+    client.call("localnet_mine", 1)
+    return [client.call("author_extrinsicStatus", h) for h in hashes]
+
+
+def ok(client, kp, c):
+    (result,) = run_block(client, (kp, c))
+    assert result["success"], result
+    return result
+
+
+def fails(client, kp, c, error):
+    (result,) = run_block(client, (kp, c))
+    assert not result["success"] and result["error"] == f"SubtensorModule.{error}", result
+    return result
