@@ -62,6 +62,32 @@ ERRORS: dict[str, tuple[str, str]] = {
     S + "ServingRateLimitExceeded": (
         "the axon was served too recently (hyperparameter serving_rate_limit)",
         "retry after serving_rate_limit blocks"),
+    S + "CanNotSetRootNetworkWeights": ("weights cannot be set on the root subnet", "use a netuid >= 1"),
+    S + "WeightVecNotEqualSize": ("uids and weights have different lengths", "give one weight per uid"),
+    S + "UidsLengthExceedUidsInSubNet": ("more weights than the subnet has uids", "drop the extra uids"),
+    S + "NotEnoughStakeToSetWeights": (
+        "the hotkey's stake is below the subnet's stake_threshold", "stake more to the hotkey (`btkit stake add`)"),
+    S + "IncorrectWeightVersionKey": (
+        "the version key is below the subnet's weights_version", "upgrade the validator or pass --version-key"),
+    S + "SettingWeightsTooFast": (
+        "weights were set less than weights_rate_limit blocks ago",
+        "retry after the block the message names (see `btkit subnet hyperparameters`)"),
+    S + "NeuronNoValidatorPermit": (
+        "only the top max_allowed_validators uids by stake hold a validator permit; permits change at epochs",
+        "stake more, then wait for the next epoch (`btkit subnet epoch --netuid N` shows when)"),
+    S + "DuplicateUids": ("a uid appears twice in the weights", "list each uid once"),
+    S + "UidVecContainInvalidOne": ("a uid is not in the subnet", "see `btkit subnet metagraph`"),
+    S + "WeightVecLengthIsLow": ("fewer weights than min_allowed_weights", "weight more uids"),
+    S + "MaxWeightExceeded": ("a weight exceeds max_weights_limit", "spread the weights more evenly"),
+    S + "CommitRevealEnabled": ("this subnet uses commit-reveal", "use `btkit weights commit`, then `reveal`"),
+    S + "CommitRevealDisabled": ("commit-reveal is off on this subnet", "use `btkit weights set`"),
+    S + "NoWeightsCommitFound": ("there is no commit to reveal", "run `btkit weights commit` first"),
+    S + "InvalidRevealCommitHashNotMatch": (
+        "the revealed uids, weights, salt or version key differ from the commit", "reveal exactly what you committed"),
+    S + "RevealTooEarly": ("a reveal is valid only in the epoch after its commit", "wait for the next epoch"),
+    S + "ExpiredWeightCommit": ("the commit was not revealed in the following epoch", "commit again"),
+    S + "TooManyUnrevealedCommits": ("10 commits are waiting to be revealed", "reveal or wait for them to expire"),
+    "System.InternalError": ("the runtime hit an internal error", "please report it with `btkit localnet logs`"),
     "AdminUtils.BadOrigin": ("only the subnet owner or sudo may set hyperparameters", "sign with the owner coldkey"),
     "AdminUtils.InvalidValue": ("the value is out of range", "check the min_/max_ pairs"),
     "AdminUtils.MaxAllowedUIdsLessThanCurrentUIds": (

@@ -21,6 +21,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "subnet": ("commands.subnet", "Create, inspect and tune subnets."),
     "register": ("commands.register", "Register a hotkey on a subnet (recycle fee)."),
     "stake": ("commands.stake", "Stake, unstake, list stakes, set a delegate's take."),
+    "weights": ("commands.weights", "Set, commit, reveal and show weights."),
     "axon": ("commands.axon", "Announce a miner's endpoint on a subnet."),
     "explain": ("commands.explain", "Explain a chain error and how to fix it."),
     "config": ("commands.config", "Show and change btkit settings."),

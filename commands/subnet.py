@@ -152,3 +152,38 @@ def metagraph(netuid: int = Netuid, network: Optional[str] = Network) -> None:
         out.print(t)
 
     env().result(mg, human)
+
+
+@app.command()
+def epoch(netuid: int = Netuid, network: Optional[str] = Network) -> None:
+    """Explain the subnet's last epoch: weights, consensus, who earned what, and why not."""
+    chain = client(network)
+    record = chain.call("subtensor_lastEpoch", netuid)
+    nxt = chain.call("subtensor_nextEpoch", netuid)
+    if record is None:
+        env().result({"netuid": netuid, "last_epoch": None, **nxt},
+                     lambda out: out.print(f"no epoch yet on subnet {netuid}; the next is at block "
+                                           f"{nxt['next_epoch_block']}", markup=False))
+        return
+    weights = chain.call("subtensor_weights", netuid)
+    data = {"netuid": netuid, "last_epoch": record, "weights": weights, **nxt}
+
+    def human(out) -> None:
+        from rich.table import Table
+
+        out.print(f"epoch at block {record['block']}: {_tao(record['rao_emission'])} to miners and validators, "
+                  f"{_tao(record['owner_cut'])} owner cut, {_tao(record['recycled'])} recycled; next epoch at block "
+                  f"{nxt['next_epoch_block']}", markup=False)
+        rows = {int(k): v for k, v in weights.items() if v}
+        if rows:
+            out.print("\nweights (validator uid -> uid:weight)")
+            for uid, row in sorted(rows.items()):
+                out.print(f"  {uid:>4} -> " + ", ".join(f"{j}:{w / 65535:.3f}" for j, w in row), markup=False)
+        t = Table("uid", "stake", "consensus", "incentive", "dividends", "emission", "why nothing", box=None)
+        for r in record["explain"]:
+            t.add_row(str(r["uid"]), _tao(r["stake"]), f"{r['consensus'] / 65535:.4f}",
+                      f"{r['incentive'] / 65535:.4f}", f"{r['dividends'] / 65535:.4f}", _tao(r["emission"]),
+                      "; ".join(r["reasons"]))
+        out.print(t)
+
+    env().result(data, human)

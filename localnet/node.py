@@ -258,6 +258,24 @@ class Node:
         view, net = self._view(), self._netuid(netuid)
         return {str(uid): subnets.neuron(view, net, uid)["weights"] for uid in range(subnets.n(view, net))}
 
+    def rpc_subtensor_bonds(self, netuid: Any) -> dict[str, Any]:
+        from localnet.runtime import subnets
+
+        view, net = self._view(), self._netuid(netuid)
+        return {str(uid): subnets.neuron(view, net, uid)["bonds"] for uid in range(subnets.n(view, net))}
+
+    def rpc_subtensor_lastEpoch(self, netuid: Any) -> dict[str, Any] | None:
+        return self._view().get(f"epoch_last:{self._netuid(netuid)}")
+
+    def rpc_subtensor_nextEpoch(self, netuid: Any) -> dict[str, Any]:
+        from localnet.runtime import emission, subnets
+
+        view, net = self._view(), self._netuid(netuid)
+        tempo = subnets.hp(view, net)["tempo"]
+        head = self.chain.head_number
+        nxt = next((b for b in range(head + 1, head + tempo + 2) if emission.is_epoch_block(b, net, tempo)), None)
+        return {"netuid": net, "head": head, "tempo": tempo, "next_epoch_block": nxt}
+
     def rpc_subtensor_stakesOf(self, coldkey: Any) -> list[dict[str, Any]]:
         from localnet.runtime import staking
 

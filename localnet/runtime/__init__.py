@@ -87,12 +87,15 @@ def dispatch(ctx: Context, c: dict[str, Any]) -> None:
 
 def on_initialize(state: Overlay, block: int) -> None:
     """Block-start hooks, in a fixed order (deterministic replay depends on it)."""
-    from localnet.runtime import registration, system
+    from localnet.runtime import emission, registration, system
 
     system.on_initialize(state, block)
     registration.on_initialize(state, block)
+    emission.on_initialize(state, block)
 
 
 def load_modules() -> None:
     """Import every pallet module so that its calls register."""
-    from localnet.runtime import balances, registration, serving, staking, subnets, system  # noqa: F401
+    from localnet.runtime import (  # noqa: F401
+        balances, emission, registration, serving, staking, subnets, system, weights,
+    )

@@ -61,7 +61,7 @@ def run_block(client, *items):
 
 def ok(client, kp, c):
     (result,) = run_block(client, (kp, c))
-    assert result["success"], result
+    assert result["success"], (result.get("error"), result.get("message"))
     return result
 
 

@@ -1,0 +1,123 @@
+"""`btkit weights set | commit | reveal | show`."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from btkit.errors import UsageError
+from commands._common import (
+    Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, client, env, open_wallet, submit, unlock_hotkey,
+)
+
+app = typer.Typer(help="Set, commit, reveal and show weights.", no_args_is_help=True)
+Uids = typer.Option(..., "--uids", help="Comma-separated uids, e.g. 1,2,3.")
+Values = typer.Option(..., "--weights", help="Comma-separated weights (floats, normalized for you; or u16 with --raw).")
+
+
+def _ints(text: str, what: str) -> list[int]:
+    try:
+        return [int(x) for x in text.replace(" ", "").split(",") if x != ""]
+    except ValueError:
+        raise UsageError(f"{what} must be comma-separated integers") from None
+
+
+def parse_weights(uids_text: str, values_text: str, raw: bool) -> tuple[list[int], list[int]]:
+    """Floats -> u16 proportions (largest = 65535 after the chain's max-upscale); --raw keeps u16."""
+    uids = _ints(uids_text, "--uids")
+    try:
+        floats = [float(x) for x in values_text.replace(" ", "").split(",") if x != ""]
+    except ValueError:
+        raise UsageError("--weights must be comma-separated numbers") from None
+    if len(uids) != len(floats):
+        raise UsageError(f"{len(uids)} uids but {len(floats)} weights")
+    if any(f < 0 or f != f for f in floats):
+        raise UsageError("weights must be non-negative numbers")
+    if raw:
+        if any(f != int(f) or f > 65535 for f in floats):
+            raise UsageError("--raw weights are integers from 0 to 65535")
+        return uids, [int(f) for f in floats]
+    top = max(floats, default=0)
+    if top == 0:
+        raise UsageError("at least one weight must be positive")
+    return uids, [round(f / top * 65535) for f in floats]
+
+
+@app.command("set")
+def set_(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
+         raw: bool = typer.Option(False, "--raw", help="Weights are u16 integers as stored."),
+         version_key: int = typer.Option(0, "--version-key"),
+         wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
+         hotkey: Optional[str] = Hotkey, password_file: Optional[str] = PasswordFile,
+         network: Optional[str] = Network) -> None:
+    """Set the hotkey's weights on a subnet."""
+    from btkit.extrinsic import call
+
+    dests, values = parse_weights(uids, weights, raw)
+    kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
+    chain = client(network)
+    result = submit(chain, kp, call("SubtensorModule", "set_weights", netuid=netuid, dests=dests, weights=values,
+                                    version_key=version_key), "set_weights")
+    env().result({"netuid": netuid, "hotkey": kp.ss58_address, "uids": dests, "weights": values,
+                  "block": result.block},
+                 lambda out: out.print(f"weights set on subnet {netuid} in block #{result.block}", markup=False))
+
+
+@app.command()
+def commit(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
+           raw: bool = typer.Option(False, "--raw"), version_key: int = typer.Option(0, "--version-key"),
+           wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
+           hotkey: Optional[str] = Hotkey, password_file: Optional[str] = PasswordFile,
+           network: Optional[str] = Network) -> None:
+    """Commit to weights; prints the salt you need for `weights reveal`."""
+    from btkit.extrinsic import call
+    from localnet.runtime.weights import commit_hash
+
+    dests, values = parse_weights(uids, weights, raw)
+    kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
+    salt = [secrets.randbelow(65536) for _ in range(8)]
+    digest = commit_hash(kp.ss58_address, netuid, dests, values, salt, version_key)
+    chain = client(network)
+    result = submit(chain, kp, call("SubtensorModule", "commit_weights", netuid=netuid, commit_hash=digest),
+                    "commit_weights")
+    salt_text = ",".join(map(str, salt))
+    env().result({"netuid": netuid, "hash": digest, "uids": dests, "weights": values, "salt": salt,
+                  "version_key": version_key, "block": result.block},
+                 lambda out: out.print(f"committed {digest} in block #{result.block}\nreveal after the next epoch "
+                                       f"with: --uids {uids} --weights {','.join(map(str, values))} --raw "
+                                       f"--salt {salt_text}", markup=False))
+
+
+@app.command()
+def reveal(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
+           salt: str = typer.Option(..., "--salt", help="The salt `weights commit` printed."),
+           raw: bool = typer.Option(False, "--raw"), version_key: int = typer.Option(0, "--version-key"),
+           wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
+           hotkey: Optional[str] = Hotkey, password_file: Optional[str] = PasswordFile,
+           network: Optional[str] = Network) -> None:
+    """Reveal committed weights (in the epoch after the commit)."""
+    from btkit.extrinsic import call
+
+    dests, values = parse_weights(uids, weights, raw)
+    kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
+    chain = client(network)
+    result = submit(chain, kp, call("SubtensorModule", "reveal_weights", netuid=netuid, uids=dests, values=values,
+                                    salt=_ints(salt, "--salt"), version_key=version_key), "reveal_weights")
+    env().result({"netuid": netuid, "uids": dests, "weights": values, "block": result.block},
+                 lambda out: out.print(f"revealed weights on subnet {netuid} in block #{result.block}", markup=False))
+
+
+@app.command()
+def show(netuid: int = Netuid, network: Optional[str] = Network) -> None:
+    """Every uid's stored weights on a subnet."""
+    weights = client(network).call("subtensor_weights", netuid)
+
+    def human(out) -> None:
+        for uid, row in weights.items():
+            if row:
+                out.print(f"uid {uid:>4}: " + ", ".join(f"{j}:{w / 65535:.3f}" for j, w in row), markup=False)
+
+    env().result({"netuid": netuid, "weights": weights}, human)
