@@ -105,3 +105,55 @@ def unlock_hotkey(wallet, hotkey: Optional[str], password_file: Optional[str] = 
 
 
 Netuid = typer.Option(..., "--netuid", help="Subnet id.")
+
+
+def pow_progress():
+    """A callback that keeps one status line on stderr (TTY only, never with --json)."""
+    import sys
+
+    e = env()
+    if e.json or not e.stderr.isatty():
+        return None
+    last = [0.0]
+
+    def show(p) -> None:
+        import time
+
+        if time.monotonic() - last[0] < 0.2:
+            return
+        last[0] = time.monotonic()
+        eta = f"{p.expected_s:.1f} s" if p.expected_s != float("inf") else "?"
+        sys.stderr.write(f"\r  solving: {p.hashrate / 1e6:6.2f} MH/s  difficulty {p.difficulty:,}  expected {eta}  "
+                         f"block #{p.block}  attempts {p.attempts:,}  refreshes {p.refreshes}   ")
+        sys.stderr.flush()
+
+    return show
+
+
+PowProcesses = typer.Option(None, "--processes", help="CPU worker processes [all cores].")
+PowDevice = typer.Option("native", "--device", help="native (C kernel on all cores), cpu, cuda or cuda:N (torch).")
+PowTimeout = typer.Option(600.0, "--timeout", help="Give up after S seconds.")
+
+
+def run_pow(chain, prefix_for, difficulty_for, device: str, processes, timeout: float):
+    """Solve with the chosen solver; always stops the workers (Ctrl-C included)."""
+    import sys
+
+    from btkit.pow import make_solver
+
+    e = env()
+    if device == "native":
+        from btkit.pow import native
+
+        if not native.library_path().exists() and not e.json:
+            e.info("compiling the PoW kernel (once; cached)...")
+    solver = make_solver(device, processes)
+    try:
+        from btkit.pow.mine import solve
+
+        solution = solve(chain, solver, prefix_for, difficulty_for, timeout, pow_progress())
+    finally:
+        solver.close()
+        if pow_progress() is not None:
+            sys.stderr.write("\n")
+    return solution, getattr(solver, "name", device)

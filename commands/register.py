@@ -9,8 +9,8 @@ import typer
 
 from btkit.errors import UsageError
 from commands._common import (
-    Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, client, confirm_or_abort, env, hotkey_address,
-    open_wallet, submit, unlock_coldkey,
+    Hotkey, Netuid, Network, PasswordFile, PowDevice, PowProcesses, PowTimeout, WalletName, WalletPath, client,
+    confirm_or_abort, env, hotkey_address, open_wallet, run_pow, submit, unlock_coldkey, unlock_hotkey,
 )
 
 app = typer.Typer(help="Register a hotkey on a subnet.")
@@ -21,15 +21,20 @@ def register(
     netuid: int = Netuid,
     wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName, hotkey: Optional[str] = Hotkey,
     max_cost: Optional[str] = typer.Option(None, "--max-cost", help="Refuse if the burn exceeds this (TAO)."),
+    pow_: bool = typer.Option(False, "--pow", help="Register by proof of work (free) instead of the burn."),
+    processes: Optional[int] = PowProcesses, device: str = PowDevice, timeout: float = PowTimeout,
     password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
 ) -> None:
-    """Register the wallet's hotkey on --netuid, paying the subnet's burn from the coldkey."""
+    """Register the wallet's hotkey on --netuid: pay the subnet's burn from the coldkey, or --pow."""
     from btkit.extrinsic import call
     from btkit.units import Balance
 
     wallet = open_wallet(wallet_path, wallet_name)
     hk = hotkey_address(wallet, hotkey)
     chain = client(network)
+    if pow_:
+        _register_pow(chain, wallet, hotkey, netuid, processes, device, timeout, password_file)
+        return
     cost = int(chain.call("subtensor_burnCost", netuid))
     if max_cost is not None and cost > Balance.from_tao(max_cost).rao:
         raise UsageError(f"the burn is {Balance(cost)}, above --max-cost {max_cost}",
@@ -41,3 +46,45 @@ def register(
     env().result({"netuid": netuid, "uid": uid, "hotkey": hk, "cost": cost, "block": result.block},
                  lambda out: out.print(f"registered {hk} as uid {uid} on subnet {netuid} for {Balance(cost)}",
                                        markup=False))
+
+
+def _register_pow(chain, wallet, hotkey, netuid: int, processes, device: str, timeout: float, password_file) -> None:
+    from btkit.chain import DispatchFailed
+    from btkit.extrinsic import call
+    from btkit.pow import pow_prefix
+
+    hot = unlock_hotkey(wallet, hotkey, password_file)
+    cold = wallet.coldkeypub()
+    hp = chain.call("subtensor_hyperparameters", netuid)
+    if not hp["pow_registration_allowed"]:
+        raise UsageError(f"proof-of-work registration is disabled on subnet {netuid}",
+                         hint="register by burn: drop --pow")
+
+    def difficulty() -> int:
+        p = chain.call("subtensor_hyperparameters", netuid)
+        return max(p["min_difficulty"], min(p["max_difficulty"], p["difficulty"]))
+
+    def prefix_for(block_hash: bytes) -> bytes:
+        return pow_prefix(netuid, block_hash, hot.public_key, cold.public_key)
+
+    for attempt in range(3):
+        solution, solver_name = run_pow(chain, prefix_for, difficulty, device, processes, timeout)
+        try:
+            result = submit(chain, hot, call("SubtensorModule", "register", netuid=netuid,
+                                             block_number=solution.work_block, nonce=solution.nonce,
+                                             work=solution.work, hotkey=hot.ss58_address,
+                                             coldkey=cold.ss58_address), "register")
+            break
+        except DispatchFailed as exc:  # the window closed between solving and inclusion: solve again
+            if exc.result.error != "SubtensorModule.InvalidWorkBlock" or attempt == 2:
+                raise
+    uid = next(e["data"]["uid"] for e in result.events if e["name"] == "NeuronRegistered")
+    data = {"netuid": netuid, "uid": uid, "hotkey": hot.ss58_address, "coldkey": cold.ss58_address,
+            "method": "pow", "nonce": solution.nonce, "work_block": solution.work_block,
+            "difficulty": solution.difficulty, "attempts": solution.attempts, "seconds": round(solution.seconds, 3),
+            "hashrate": round(solution.hashrate), "refreshes": solution.refreshes, "solver": solver_name,
+            "block": result.block}
+    env().result(data, lambda out: out.print(
+        f"registered {hot.ss58_address} as uid {uid} on subnet {netuid} by proof of work "
+        f"({solution.attempts:,} hashes in {solution.seconds:.1f} s, {solution.hashrate / 1e6:.2f} MH/s)",
+        markup=False))

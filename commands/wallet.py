@@ -9,8 +9,8 @@ import typer
 
 from btkit.errors import UsageError
 from commands._common import (
-    Hotkey, Network, Overwrite, PasswordFile, WalletName, WalletPath, client, confirm_or_abort, env, hotkey_name,
-    open_wallet, password_source, unlock_coldkey,
+    Hotkey, Network, Overwrite, PasswordFile, PowDevice, PowProcesses, PowTimeout, WalletName, WalletPath, client,
+    confirm_or_abort, env, hotkey_name, open_wallet, password_source, run_pow, unlock_coldkey,
 )
 
 app = typer.Typer(help="Create, import, inspect and use wallets.", no_args_is_help=True)
@@ -471,3 +471,29 @@ def overview(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str
         out.print(t)
 
     env().result(data, human)
+
+
+@app.command()
+def faucet(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
+           processes: Optional[int] = PowProcesses, device: str = PowDevice, timeout: float = PowTimeout,
+           password_file: Optional[str] = PasswordFile, network: Optional[str] = Network) -> None:
+    """Localnet: solve a proof of work to mint 1,000 TAO to the wallet's coldkey."""
+    from btkit.extrinsic import call
+    from btkit.pow import pow_prefix
+    from btkit.units import Balance
+    from localnet.runtime.pow import FAUCET_DIFFICULTY
+
+    wallet = open_wallet(wallet_path, wallet_name)
+    chain = client(network)
+    kp = unlock_coldkey(wallet, password_file)
+    solution, solver_name = run_pow(chain, lambda bh: pow_prefix(0, bh, kp.public_key, kp.public_key),
+                                    lambda: FAUCET_DIFFICULTY, device, processes, timeout)
+    with env().status("Submitting the faucet claim..."):
+        result = chain.submit(kp, call("SubtensorModule", "faucet", block_number=solution.work_block,
+                                       nonce=solution.nonce, work=solution.work)).raise_for_error()
+    after = Balance(chain.balance(kp.ss58_address))
+    env().result({"address": kp.ss58_address, "minted": Balance(1000 * 10**9), "balance": after,
+                  "attempts": solution.attempts, "seconds": round(solution.seconds, 3),
+                  "hashrate": round(solution.hashrate), "solver": solver_name, "block": result.block},
+                 lambda out: out.print(f"minted τ1,000 to {kp.ss58_address} (balance {after}) after "
+                                       f"{solution.attempts:,} hashes in {solution.seconds:.1f} s", markup=False))

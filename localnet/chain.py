@@ -55,7 +55,7 @@ def next_state_root(prev_root: str, changes: dict[str, Any]) -> str:
     return "0x" + blake2_256(bytes.fromhex(prev_root[2:]) + canonical_json(sorted(changes.items()))).hex()
 
 
-def execute_block(state: dict[str, Any], number: int, inherents: list[dict[str, Any]],
+def execute_block(state: dict[str, Any], number: int, parent_hash: str, inherents: list[dict[str, Any]],
                   extrinsics: list[dict[str, Any]]) -> tuple[Overlay, list[dict[str, Any]], list[dict[str, Any]]]:
     """Run a block on ``state`` (untouched); returns (changes overlay, per-extrinsic results, block events).
 
@@ -63,6 +63,7 @@ def execute_block(state: dict[str, Any], number: int, inherents: list[dict[str, 
     """
     block_state = Overlay(state)
     block_events: list[dict[str, Any]] = []
+    system.note_parent_hash(block_state, number, parent_hash)
     on_initialize(block_state, number)
     for inherent in inherents:
         apply_inherent(block_state, inherent, block_events)
@@ -270,7 +271,7 @@ class Chain:
         inherents = inherents or []
         with self.pool_lock:
             extrinsics = self.pool.take_ready(self.state, self.head_number, self.options.max_block_extrinsics)
-        overlay, results, events = execute_block(self.state, number, inherents, extrinsics)
+        overlay, results, events = execute_block(self.state, number, self.head["hash"], inherents, extrinsics)
         changes = overlay.final_changes()
         timestamp = max(int(self.now() * 1000), self.head["header"]["timestamp"] + 1)
         block = self._seal(number, self.head["hash"], timestamp, inherents, extrinsics, results, events,

@@ -24,6 +24,7 @@ def verify(db_path: Path) -> dict[str, Any]:
     if not db_path.exists():
         raise VerifyError(f"no chain database at {db_path}")
     storage = Storage(db_path, readonly=True)
+    storage.db.execute("BEGIN")  # one read snapshot: a running node keeps committing blocks meanwhile
     try:
         genesis = bytes.fromhex(storage.meta("genesis_hash")[2:])
         base = storage.meta("base")
@@ -42,7 +43,8 @@ def verify(db_path: Path) -> dict[str, Any]:
             for xt in block["extrinsics"]:
                 if not verify_signature(xt, genesis):
                     raise VerifyError(f"block {number}: extrinsic {xt['hash']} has a bad signature")
-            overlay, results, events = execute_block(state, number, block["inherents"], block["extrinsics"])
+            overlay, results, events = execute_block(state, number, header["parent_hash"], block["inherents"],
+                                                     block["extrinsics"])
             changes = overlay.final_changes()
             root = next_state_root(prev_root, changes)
             if root != header["state_root"]:
@@ -62,4 +64,5 @@ def verify(db_path: Path) -> dict[str, Any]:
         return {"ok": True, "base": base["number"], "head": head, "blocks_replayed": count,
                 "extrinsics_replayed": extrinsics, "state_keys": len(stored), "head_state_root": prev_root}
     finally:
+        storage.db.execute("ROLLBACK")
         storage.close()

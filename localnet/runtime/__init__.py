@@ -97,5 +97,5 @@ def on_initialize(state: Overlay, block: int) -> None:
 def load_modules() -> None:
     """Import every pallet module so that its calls register."""
     from localnet.runtime import (  # noqa: F401
-        balances, emission, registration, serving, staking, subnets, system, weights,
+        balances, emission, pow, registration, serving, staking, subnets, system, weights,
     )

@@ -30,6 +30,21 @@ def block_emission(issuance: int) -> int:
     return 10**9 >> k
 
 
+BLOCK_HASHES_KEPT = 256
+
+
+def note_parent_hash(state: Overlay, block: int, parent_hash: str) -> None:
+    """Keep the hashes of the last 256 blocks (PoW seals are computed over a recent block's hash)."""
+    if block >= 1:
+        state.set(f"blockhash:{block - 1}", parent_hash)
+    if block - 1 - BLOCK_HASHES_KEPT >= 0:
+        state.delete(f"blockhash:{block - 1 - BLOCK_HASHES_KEPT}")
+
+
+def block_hash(state: Overlay, number: int) -> str | None:
+    return state.get(f"blockhash:{number}")
+
+
 def on_initialize(state: Overlay, block: int) -> None:
     """Every block: recompute the emission from the current issuance."""
     state.set(BLOCK_EMISSION, block_emission(state.int(ISSUANCE)))

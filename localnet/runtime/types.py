@@ -59,3 +59,13 @@ def list_of(item, max_len: int = 4096):
         return [item(v) for v in value]
 
     return check
+
+
+def hex32(value: Any) -> str:
+    if not isinstance(value, str) or not value.startswith("0x") or len(value) != 66:
+        raise TypeError("expected 0x + 64 hex digits")
+    try:
+        bytes.fromhex(value[2:])
+    except ValueError:
+        raise TypeError("expected 0x + 64 hex digits") from None
+    return value.lower()
