@@ -23,6 +23,8 @@ GROUPS: dict[str, tuple[str, str]] = {
     "stake": ("commands.stake", "Stake, unstake, list stakes, set a delegate's take."),
     "weights": ("commands.weights", "Set, commit, reveal and show weights."),
     "axon": ("commands.axon", "Announce a miner's endpoint on a subnet."),
+    "miner": ("commands.miner", "Run miners that serve a task over signed HTTP."),
+    "validator": ("commands.validator", "Run validators that score miners and set weights."),
     "explain": ("commands.explain", "Explain a chain error and how to fix it."),
     "config": ("commands.config", "Show and change btkit settings."),
 }

@@ -1,37 +1,98 @@
-"""`make demo`: the btkit story in a throwaway home (nothing touches ~/.bittensor)."""
+"""`make demo`: a whole subnet on this machine, in a throwaway home, in a few minutes.
+
+Starts a localnet; creates wallets; creates and starts a subnet; registers a validator (burn) and
+three miners (one by proof of work); stakes the validator; runs a good miner, a weak one and a
+broken one; lets the validator score them for a few epochs; prints the metagraph; shuts down.
+Exits non-zero unless the good miner earns the most and the broken one the least.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
 import sys
 import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EPOCHS = int(os.environ.get("DEMO_EPOCHS", "4"))
+DEADLINE_S = float(os.environ.get("DEMO_DEADLINE_S", "150"))
 
 
-def run(*args: str, env: dict[str, str]) -> str:
-    print(f"\n$ btkit {shlex.join(args)}", flush=True)
-    proc = subprocess.run([sys.executable, "-m", "btkit", *args], env=env, text=True, capture_output=True)
-    sys.stdout.write(proc.stdout)
-    sys.stderr.write(proc.stderr)
-    if proc.returncode != 0:
-        raise SystemExit(f"demo step failed with exit code {proc.returncode}")
+def btkit(*args: str, env: dict[str, str], show: bool = True, check: bool = True) -> str:
+    if show:
+        print(f"\n$ btkit {shlex.join(args)}", flush=True)
+    proc = subprocess.run([sys.executable, "-m", "btkit", *args], env=env, text=True, capture_output=True, cwd=ROOT)
+    if show:
+        sys.stdout.write(proc.stdout)
+    if proc.returncode != 0 and check:
+        sys.stderr.write(proc.stderr)
+        raise SystemExit(f"demo step failed (exit {proc.returncode}): btkit {shlex.join(args)}")
     return proc.stdout
 
 
-def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="btkit-demo-") as home:
-        env = dict(os.environ, BTKIT_HOME=home, BTKIT_PASSWORD="demo-password")
-        print(f"demo home: {home}")
-        run("wallet", "create", "--wallet-name", "demo", "--hotkey", "miner1", env=env)
-        run("wallet", "new-hotkey", "--wallet-name", "demo", "--hotkey", "validator", env=env)
-        run("wallet", "regen-coldkey", "--wallet-name", "alice", "--uri", "//Alice", "--no-use-password", env=env)
-        run("wallet", "list", env=env)
-        run("wallet", "show", "--wallet-name", "demo", env=env)
-        sig = run("wallet", "sign", "--wallet-name", "demo", "--message", "hello subnet", env=env).strip()
-        run("wallet", "verify", "--wallet-name", "demo", "--message", "hello subnet", "--signature", sig, env=env)
-    print("\ndemo finished: all steps passed")
+def main() -> int:
+    started = time.monotonic()
+    home = tempfile.mkdtemp(prefix="btkit-demo-")
+    env = dict(os.environ, BTKIT_HOME=home, COLUMNS="160")
+    print(f"demo home: {home}")
+    try:
+        info = json.loads(btkit("localnet", "up", "--port", "0", "--json", env=env, show=False))
+        print(f"localnet up at {info['url']} in {info['ready_s']} s (genesis {info['genesis_hash'][:18]}...)")
+        for wallet, uri, hotkeys in (("owner", "//Alice", ["default"]), ("val", "//Bob", ["default"]),
+                                     ("miners", "//Charlie", ["good", "weak", "broken"])):
+            btkit("wallet", "regen-coldkey", "-w", wallet, "--uri", uri, "--no-use-password", env=env, show=False)
+            for hk in hotkeys:
+                btkit("wallet", "regen-hotkey", "-w", wallet, "-H", hk, "--uri", f"{uri}//{wallet}-{hk}", env=env,
+                      show=False)
+        btkit("wallet", "list", env=env)
+        netuid = json.loads(btkit("subnet", "create", "-w", "owner", "-y", "--json", env=env))["netuid"]
+        n = str(netuid)
+        btkit("register", "--netuid", n, "-w", "val", "-y", env=env)
+        btkit("register", "--netuid", n, "-w", "miners", "-H", "good", "-y", env=env)
+        btkit("register", "--netuid", n, "-w", "miners", "-H", "broken", "-y", env=env)
+        btkit("register", "--netuid", n, "-w", "miners", "-H", "weak", "--pow", env=env)
+        btkit("stake", "add", "--netuid", n, "-w", "val", "-a", "1000", "-y", env=env)
+        tasks = {"good": "btkit.neurons.task:Forecast", "weak": "btkit.neurons.task:NaiveForecast",
+                 "broken": "btkit.neurons.task:BrokenForecast"}
+        for hk, task in tasks.items():
+            btkit("miner", "run", "--netuid", n, "-w", "miners", "-H", hk, "--port", "0", "--task", task,
+                  "--timeout", "1.5", "--detach", env=env)
+        btkit("validator", "run", "--netuid", n, "-w", "val", "--interval", "1", "--timeout", "1", "--detach",
+              env=env)
+        print(f"\nletting the validator score the miners for {EPOCHS} epochs...", flush=True)
+        ranking_ok, seen = False, set()
+        while time.monotonic() - started < DEADLINE_S:
+            time.sleep(2)
+            last = json.loads(btkit("subnet", "epoch", "--netuid", n, "--json", env=env, show=False))
+            if not last["last_epoch"]:
+                continue
+            seen.add(last["last_epoch"]["block"])
+            mg = json.loads(btkit("subnet", "metagraph", "--netuid", n, "--json", env=env, show=False))
+            inc = {nn["hotkey"]: nn["incentive"] for nn in mg["neurons"]}
+            names = json.loads(btkit("wallet", "show", "-w", "miners", "--json", env=env, show=False))["hotkeys"]
+            by_name = {h["name"]: inc.get(h["ss58_address"], 0) for h in names}
+            print(f"  block {mg['block']}: incentive good {by_name['good'] / 65535:.3f}  weak "
+                  f"{by_name['weak'] / 65535:.3f}  broken {by_name['broken'] / 65535:.3f}", flush=True)
+            ranking_ok = by_name["good"] > by_name["weak"] >= by_name["broken"] and by_name["good"] > 0
+            if ranking_ok and len(seen) >= EPOCHS:
+                break
+        btkit("subnet", "metagraph", "--netuid", n, env=env)
+        btkit("subnet", "epoch", "--netuid", n, env=env)
+        btkit("wallet", "overview", "-w", "miners", env=env)
+    finally:
+        for kind in ("validator", "miner"):
+            btkit(kind, "stop", env=env, show=False, check=False)
+        btkit("localnet", "down", env=env, show=False, check=False)
+    took = time.monotonic() - started
+    if not ranking_ok:
+        print(f"\ndemo FAILED after {took:.0f} s: the good miner did not out-earn the weak and broken ones")
+        return 1
+    print(f"\ndemo finished in {took:.0f} s: the good miner earns the most, the broken one the least")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

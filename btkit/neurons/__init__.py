@@ -1,0 +1,1 @@
+"""Miner and validator processes, and the task interface they share."""

@@ -1,0 +1,82 @@
+"""Shared by miners and validators: structured logs, registration checks, stop signals, state files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from btkit.errors import BtkitError
+
+
+class Log:
+    """One line per event on stderr: ``text`` for people, ``json`` for machines."""
+
+    def __init__(self, fmt: str = "text", name: str = "neuron") -> None:
+        self.fmt, self.name = fmt, name
+        self.lock = threading.Lock()
+
+    def __call__(self, event: str, **fields: Any) -> None:
+        with self.lock:
+            if self.fmt == "json":
+                sys.stderr.write(json.dumps({"ts": round(time.time(), 3), "who": self.name, "event": event,
+                                             **fields}) + "\n")
+            else:
+                extra = "  ".join(f"{k}={v}" for k, v in fields.items())
+                sys.stderr.write(f"{time.strftime('%H:%M:%S')} {self.name} {event}  {extra}\n")
+            sys.stderr.flush()
+
+
+def require_registration(chain, hotkey: str, netuid: int, kind: str) -> int:
+    info = chain.call("subtensor_hotkeyInfo", hotkey)
+    for reg in info["registrations"]:
+        if reg["netuid"] == netuid:
+            return int(reg["uid"])
+    raise BtkitError(f"the {kind} hotkey {hotkey} is not registered on subnet {netuid}",
+                     hint=f"register it first: `btkit register --netuid {netuid} --wallet-name ... --hotkey ...`")
+
+
+class StopFlag:
+    """Set by SIGINT/SIGTERM; loops poll it so that they finish the current step and exit cleanly."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: self.event.set())
+
+    def wait(self, seconds: float) -> bool:
+        return self.event.wait(seconds)
+
+    @property
+    def stopped(self) -> bool:
+        return self.event.is_set()
+
+
+def neurons_dir() -> Path:
+    from btkit import config
+
+    d = config.home() / "neurons"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def save_json(path: Path, data: Any) -> None:
+    from keystore.fs import atomic_write
+
+    atomic_write(path, json.dumps(data).encode(), mode=0o644)
+
+
+def load_json(path: Path, default: Any) -> Any:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return default
+
+
+def pid() -> int:
+    return os.getpid()

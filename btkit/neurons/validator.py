@@ -1,0 +1,106 @@
+"""The validator: query miners, score them, keep a moving average per uid, set weights."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from btkit.net.client import Client
+from btkit.neurons.runtime import Log, StopFlag, load_json, require_registration, save_json
+from btkit.neurons.task import load_task
+
+
+@dataclass
+class ValidatorConfig:
+    netuid: int
+    task: str | None = None
+    interval_s: float = 1.0
+    timeout_s: float = 2.0
+    alpha: float = 0.3
+    state_path: Path | None = None
+
+
+class Scores:
+    """uid -> (hotkey, moving average); a uid whose hotkey changes starts over."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        raw = load_json(path, {}) if path else {}
+        self.by_uid: dict[int, tuple[str, float]] = {int(k): (v[0], float(v[1])) for k, v in raw.items()}
+
+    def sync(self, hotkeys: dict[int, str]) -> None:
+        for uid in list(self.by_uid):
+            if hotkeys.get(uid) != self.by_uid[uid][0]:
+                del self.by_uid[uid]
+
+    def update(self, uid: int, hotkey: str, score: float, alpha: float) -> float:
+        prev = self.by_uid.get(uid)
+        value = score if prev is None or prev[0] != hotkey else alpha * score + (1 - alpha) * prev[1]
+        self.by_uid[uid] = (hotkey, value)
+        return value
+
+    def save(self) -> None:
+        if self.path:
+            save_json(self.path, {str(u): [h, s] for u, (h, s) in self.by_uid.items()})
+
+
+def weights_from(scores: Scores) -> tuple[list[int], list[int]]:
+    positive = {uid: s for uid, (_, s) in scores.by_uid.items() if s > 0}
+    if not positive:
+        return [], []
+    top = max(positive.values())
+    uids = sorted(positive)
+    return uids, [max(1, round(positive[u] / top * 65535)) for u in uids]
+
+
+def run(chain, keypair, cfg: ValidatorConfig, log: Log, stop: StopFlag | None = None) -> None:
+    from btkit.extrinsic import call
+
+    stop = stop or StopFlag()
+    require_registration(chain, keypair.ss58_address, cfg.netuid, "validator")
+    task = load_task(cfg.task)
+    scores = Scores(cfg.state_path)
+    client = Client(keypair, timeout=cfg.timeout_s)
+    rng = random.Random()
+    log("started", hotkey=keypair.ss58_address, task=task.name, restored=len(scores.by_uid))
+    try:
+        while not stop.stopped:
+            try:
+                step(chain, keypair, cfg, task, scores, client, rng, log, call)
+            except Exception as exc:  # a node hiccup or a bad round must not kill the validator
+                log("round-failed", error=f"{type(exc).__name__}: {exc}")
+            stop.wait(cfg.interval_s)
+    finally:
+        scores.save()
+        client.close()
+        log("stopped", scored=len(scores.by_uid))
+
+
+def step(chain, keypair, cfg, task, scores, client, rng, log, call) -> None:
+    mg = chain.call("subtensor_metagraph", cfg.netuid)
+    hp = chain.call("subtensor_hyperparameters", cfg.netuid)
+    neurons = mg["neurons"]
+    scores.sync({n["uid"]: n["hotkey"] for n in neurons})
+    me = next(n for n in neurons if n["hotkey"] == keypair.ss58_address)
+    targets = [(n["uid"], n["hotkey"], f"http://{n['axon']['ip']}:{n['axon']['port']}") for n in neurons
+               if n.get("axon") and n["uid"] != me["uid"]]
+    query, secret = task.challenge(rng.getrandbits(63))
+    replies = client.query_all(targets, query)
+    round_scores = {}
+    for r in replies:
+        s = task.score(secret, r.data) if r.ok else 0.0
+        round_scores[r.uid] = round(scores.update(r.uid, r.hotkey, s, cfg.alpha), 4)
+    scores.save()
+    failures = {r.uid: r.error for r in replies if not r.ok}
+    set_now = ""
+    if mg["block"] - me["last_update"] >= hp["weights_rate_limit"]:
+        uids, values = weights_from(scores)
+        if uids and me["permit"]:
+            result = chain.submit(keypair, call("SubtensorModule", "set_weights", netuid=cfg.netuid, dests=uids,
+                                                weights=values, version_key=hp["weights_version"]))
+            set_now = "set" if result.success else result.error
+        elif uids:
+            set_now = "waiting for a validator permit (granted at the next epoch to the top stakes)"
+    log("round", block=mg["block"], uid=me["uid"], miners=len(targets), scores=round_scores,
+        failures=failures, weights=set_now)
