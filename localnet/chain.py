@@ -173,6 +173,9 @@ class Chain:
         self.now = now
         self.pool = Pool(self.options.pool_per_signer, self.options.pool_total)
         self.pool_lock = threading.Lock()  # submissions (RPC thread) vs block building (worker thread)
+        # signer -> next nonce of extrinsics taken from the pool for the block being built: while a
+        # block executes they are neither pending nor in state, and must not be handed out again
+        self.inflight: dict[str, int] = {}
         self.snapshots: dict[int, tuple[int, dict[str, Any]]] = {}
         self._next_snapshot = 1
         if storage.head_number() is None:
@@ -212,8 +215,8 @@ class Chain:
         return self.head["header"]["number"]
 
     def account_next_index(self, who: str) -> int:
-        n = int(self.state.get(system.nonce_key(who), 0))
         with self.pool_lock:
+            n = max(int(self.state.get(system.nonce_key(who), 0)), self.inflight.get(who, 0))
             return n + self.pool.pending_count(who, n)
 
     def block(self, number: int | None = None, block_hash: str | None = None) -> dict[str, Any] | None:
@@ -245,7 +248,7 @@ class Chain:
         if era_expired(xt, head + 1):
             raise InvalidTransaction("AncientBirthBlock", f"the era (birth {era['birth']}, period {era['period']}) "
                                                           f"expired before block {head + 1}; sign it again")
-        nonce = int(self.state.get(system.nonce_key(xt["signer"]), 0))
+        nonce = max(int(self.state.get(system.nonce_key(xt["signer"]), 0)), self.inflight.get(xt["signer"], 0))
         if xt["nonce"] < nonce:
             raise InvalidTransaction("Stale", f"nonce {xt['nonce']} was already used (next is {nonce})")
         if xt["nonce"] > nonce + self.options.pool_per_signer:
@@ -271,14 +274,21 @@ class Chain:
         inherents = inherents or []
         with self.pool_lock:
             extrinsics = self.pool.take_ready(self.state, self.head_number, self.options.max_block_extrinsics)
+            for xt in extrinsics:
+                self.inflight[xt["signer"]] = xt["nonce"] + 1
         overlay, results, events = execute_block(self.state, number, self.head["hash"], inherents, extrinsics)
         changes = overlay.final_changes()
         timestamp = max(int(self.now() * 1000), self.head["header"]["timestamp"] + 1)
         block = self._seal(number, self.head["hash"], timestamp, inherents, extrinsics, results, events,
                            next_state_root(self.head["header"]["state_root"], changes))
-        self.storage.commit_block(block, changes)
-        overlay.merge_into_parent()
-        self.head = block
+        try:
+            self.storage.commit_block(block, changes)
+            with self.pool_lock:
+                overlay.merge_into_parent()
+                self.head = block
+        finally:
+            with self.pool_lock:
+                self.inflight.clear()
         return block
 
     # -- dev tools ----------------------------------------------------------------------
