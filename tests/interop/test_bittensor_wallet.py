@@ -12,7 +12,7 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.mark.parametrize("crypto", ["sr25519", "ed25519"])
 def test_btkit_wallet_opens_in_bittensor_wallet(cli, home, pwfile, crypto):
-    enc = crypto == "sr25519"  # one real Argon2 round trip is enough per direction
+    enc = True  # encrypted coldkeys in both schemes: a real Argon2 round trip each
     args = ["wallet", "create", "-w", "bk", "--crypto-type", crypto, "--json"]
     args += ["--password-file", str(pwfile)] if enc else ["--no-use-password"]
     r = cli(*args)
