@@ -14,6 +14,7 @@ the first score (in sorted order) whose cumulative stake exceeds the minority.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -169,11 +170,42 @@ def run_epoch(inp: EpochInput) -> EpochOutput:
     col_max = ema.max(axis=0)[None, :] if r else np.zeros((1, n), dtype=I64)
     upscaled = np.where(col_max != 0, _div(ema, col_max), ema)
     stored = np.clip((upscaled * 65535) >> FRAC, 0, 65535)  # floor(x * 65535), saturating
-    bonds_out: list = [[] for _ in range(n)]
-    for k, i in enumerate(rows_idx):
-        if new_permit[i]:
-            js = np.flatnonzero(kept[k])
-            bonds_out[i] = np.stack((js, stored[k, js]), axis=1).tolist()
+    bonds_out = BondRows(n, {i: k for k, i in enumerate(rows_idx) if new_permit[i]}, kept, stored)
 
     return _emission(inp, stake, active, active_mask, new_permit, consensus, incentive, dividends, vtrust,
                      ranks_norm=incentive, trust=trust, bonds=bonds_out)
+
+
+class BondRows(Sequence):
+    """The new bond rows, built as Python pairs only when read.
+
+    At n = 4096 a full bond matrix is millions of pairs; most readers need a few rows (or none),
+    so ``run_epoch`` returns this view and pays for a row when it is indexed.
+    """
+
+    def __init__(self, n: int, slot: dict[int, int], kept: np.ndarray, stored: np.ndarray) -> None:
+        self._n, self._slot, self._kept, self._stored = n, slot, kept, stored
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._n))]
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        k = self._slot.get(i)
+        if k is None:
+            return []
+        js = np.flatnonzero(self._kept[k])
+        return np.stack((js, self._stored[k, js]), axis=1).tolist()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return len(other) == self._n and all(self[i] == [list(p) for p in other[i]] for i in range(self._n))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"BondRows(n={self._n}, rows={len(self._slot)})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 Row = list  # (uid, u16) pairs, as stored: tuples or 2-lists in; 2-lists out
@@ -50,4 +51,4 @@ class EpochOutput:
     server_emission: list[int]
     validator_emission: list[int]
     validator_permit: list[bool]
-    bonds: list[Row] = field(default_factory=list)
+    bonds: Sequence[Row] = field(default_factory=list)  # a lazy row view from the vectorized path
