@@ -45,10 +45,10 @@ def submitter(url: str, xts: list[dict], start_evt, out_q) -> None:
     sent = 0
     for i in range(0, len(xts), BATCH):
         chunk = xts[i:i + BATCH]
-        while True:  # respect the pool's per-signer limit
-            nxt = s.post(url, json={"jsonrpc": "2.0", "id": 0, "method": "system_accountNextIndex",
-                                    "params": [xts[0]["signer"]]}).json()["result"]
-            if chunk[-1]["nonce"] - nxt < 900:
+        while True:  # respect the pool's per-signer limit: stay < 900 ahead of the included nonce
+            included = s.post(url, json={"jsonrpc": "2.0", "id": 0, "method": "balances_account",
+                                         "params": [xts[0]["signer"]]}).json()["result"]["nonce"]
+            if chunk[-1]["nonce"] - included < 900:
                 break
             time.sleep(0.01)
         payload = [{"jsonrpc": "2.0", "id": j, "method": "author_submitExtrinsic", "params": [xt]}
@@ -134,10 +134,13 @@ def main() -> None:
         qt.start()
         for p in procs:
             p.join()
+        deadline = time.time() + 600
         while True:
             nonces = c.batch([("balances_account", [xts[0]["signer"]]) for xts in signed])
             if all(n["nonce"] >= per for n in nonces):
                 break
+            if time.time() > deadline or any(p.exitcode for p in procs):
+                raise SystemExit("bench failed: transfers were not all included")
             time.sleep(0.02)
         elapsed = time.perf_counter() - t
         stop.set()

@@ -24,9 +24,21 @@ def spawn(args: list[str], log_path: Path, detached: bool = True, env: dict[str,
     log = open(log_path, "ab")
     try:
         return subprocess.Popen([sys.executable, *args], stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-                                start_new_session=detached, env=env, close_fds=True)
+                                start_new_session=detached, env=env, close_fds=True,
+                                preexec_fn=None if detached else _die_with_parent)
     finally:
         log.close()
+
+
+def _die_with_parent() -> None:
+    """In an attached child: get SIGTERM when the parent dies, so no orphan is left (Linux)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except OSError:
+            pass
 
 
 def wait_ready(proc: subprocess.Popen, ready: Callable[[], bool], timeout: float, log_path: Path,

@@ -150,6 +150,9 @@ def logs(data_dir: Optional[Path] = DataDir,
     if not log.exists():
         raise BtkitError(f"no log at {log}", hint="start a node with `btkit localnet up`")
     text = log.read_text(errors="replace").splitlines()[-lines:]
+    if env().json:
+        env().result({"log": str(log), "lines": text})
+        return
     sys.stdout.write("".join(line + "\n" for line in text))
     sys.stdout.flush()
     if follow:

@@ -403,6 +403,7 @@ def run(config: NodeConfig, argv: list[str] | None = None) -> int:
     # Short GIL slices: a query waits at most ~1 ms for the block-building thread.
     sys.setswitchinterval(0.001)
     node = Node(config)
+
     port = sock.getsockname()[1]
     shown_host = f"[{config.host}]" if ":" in config.host else config.host
     node.url = f"http://{shown_host}:{port}"
