@@ -60,7 +60,7 @@ def _new_keypair(n_words: int, crypto: str):
 
 def _save_coldkey(wallet, kp, use_password: bool, password_file: Optional[str], overwrite: bool) -> None:
     e = env()
-    wallet._check_free(wallet.coldkey_file, overwrite)  # refuse before asking for a password
+    wallet.check_free(wallet.coldkey_file, overwrite)  # refuse before asking for a password
     password = password_source(password_file).new("the coldkey") if use_password else None
     with e.status("Encrypting the coldkey (Argon2i, a few seconds)..."):
         wallet.save_coldkey(kp, password, overwrite=overwrite)
@@ -111,7 +111,7 @@ def create(
 ) -> None:
     """Create a wallet: an encrypted coldkey and a plaintext hotkey."""
     wallet, hk = open_wallet(wallet_path, wallet_name), hotkey_name(hotkey)
-    wallet._check_free(wallet.hotkey_file(hk), overwrite)
+    wallet.check_free(wallet.hotkey_file(hk), overwrite)
     cold, hot = _new_keypair(n_words, crypto_type), _new_keypair(n_words, crypto_type)
     _save_coldkey(wallet, cold, use_password, password_file, overwrite)
     wallet.save_hotkey(hk, hot, overwrite=overwrite)
@@ -149,7 +149,7 @@ def new_hotkey(
 ) -> None:
     """Create a new hotkey in a wallet."""
     wallet, hk = open_wallet(wallet_path, wallet_name), hotkey_name(hotkey)
-    wallet._check_free(wallet.hotkey_file(hk), overwrite)
+    wallet.check_free(wallet.hotkey_file(hk), overwrite)
     kp = _new_keypair(n_words, crypto_type)
     password = password_source(password_file).new("the hotkey") if use_password else None
     with env().status("Encrypting the hotkey..."):
@@ -204,7 +204,7 @@ def regen_hotkey(
 ) -> None:
     """Restore a hotkey from a mnemonic, seed or URI."""
     wallet, hk = open_wallet(wallet_path, wallet_name), hotkey_name(hotkey)
-    wallet._check_free(wallet.hotkey_file(hk), overwrite)
+    wallet.check_free(wallet.hotkey_file(hk), overwrite)
     kp = _secret_keypair(mnemonic, mnemonic_file, seed, uri, crypto_type)
     password = password_source(password_file).new("the hotkey") if use_password else None
     wallet.save_hotkey(hk, kp, password, overwrite=overwrite)

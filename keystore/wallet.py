@@ -95,25 +95,25 @@ class Wallet:
         (self.path).chmod(0o700)
 
     def save_coldkey(self, kp: Keypair, password: str | None, overwrite: bool = False) -> None:
-        self._check_free(self.coldkey_file, overwrite)
+        self.check_free(self.coldkey_file, overwrite)
         self._prepare()
         self.coldkey_file.save(kp, password=password, overwrite=True)
         self.coldkeypub_file.save(kp, overwrite=True, public_only=True)
 
     def save_coldkeypub(self, kp: Keypair, overwrite: bool = False) -> None:
-        self._check_free(self.coldkeypub_file, overwrite)
+        self.check_free(self.coldkeypub_file, overwrite)
         self._prepare()
         self.coldkeypub_file.save(kp, overwrite=True, public_only=True)
 
     def save_hotkey(self, hotkey: str, kp: Keypair, password: str | None = None, overwrite: bool = False) -> None:
-        self._check_free(self.hotkey_file(hotkey), overwrite)
+        self.check_free(self.hotkey_file(hotkey), overwrite)
         self._prepare()
         ensure_dir(self.path / "hotkeys")
         self.hotkey_file(hotkey).save(kp, password=password, overwrite=True)
         self.hotkeypub_file(hotkey).save(kp, overwrite=True, public_only=True)
 
     @staticmethod
-    def _check_free(keyfile: Keyfile, overwrite: bool) -> None:
+    def check_free(keyfile: Keyfile, overwrite: bool) -> None:
         if keyfile.exists and not overwrite:
             from keystore.errors import WalletExistsError
 

@@ -149,7 +149,14 @@ def test_validator_survives_bad_miners_and_weights_follow_scores(start_node, tmp
             time.sleep(0.1)
         stop_flag.event.set()
 
-    log = Log("json", "test-validator")
+    events = []
+
+    class Recording(Log):
+        def __call__(self, event, **fields):
+            events.append((event, fields))
+            super().__call__(event, **fields)
+
+    log = Recording("json", "test-validator")
     original_step = validator.step
 
     def counting_step(*args, **kwargs):
@@ -167,6 +174,9 @@ def test_validator_survives_bad_miners_and_weights_follow_scores(start_node, tmp
             s.set()
         good_axon.stop()
     assert time.time() - t0 < 30  # hanging miners cost a timeout, not the round
+    assert [e for e, _ in events if e == "round-failed"] == []  # every round survived every bad miner
+    failures = [f["failures"] for e, f in events if e == "round"]
+    assert failures and all(len(f) == 4 for f in failures)
     scores = json.loads((tmp_path / "scores.json").read_text())
     mg = c.call("subtensor_metagraph", netuid)
     uid_of = {n["hotkey"]: n["uid"] for n in mg["neurons"]}
