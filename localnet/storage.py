@@ -24,6 +24,17 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
+def _dumps_block(block: dict[str, Any]) -> str:
+    """Like ``_dumps`` but list by list, item by item: no single long GIL-holding encode."""
+    parts = []
+    for key, value in block.items():
+        if isinstance(value, list):
+            parts.append(f"{_dumps(key)}:[" + ",".join(_dumps(v) for v in value) + "]")
+        else:
+            parts.append(f"{_dumps(key)}:{_dumps(value)}")
+    return "{" + ",".join(parts) + "}"
+
+
 class Storage:
     def __init__(self, path: Path | None, readonly: bool = False) -> None:
         """``path`` None keeps everything in memory (``--ephemeral``)."""
@@ -96,7 +107,7 @@ class Storage:
             if deletes:
                 db.executemany("DELETE FROM state WHERE key=?", deletes)
             db.execute("INSERT INTO blocks(number, hash, body) VALUES (?, ?, ?)",
-                       (block["header"]["number"], block["hash"], _dumps(block)))
+                       (block["header"]["number"], block["hash"], _dumps_block(block)))
             if txs:
                 db.executemany("INSERT OR REPLACE INTO txindex(hash, block, idx) VALUES (?, ?, ?)", txs)
             for key, value in (meta or {}).items():
