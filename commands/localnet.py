@@ -90,20 +90,26 @@ def up(
         _follow_until_interrupted(proc, Path(info["log"]))
 
 
+def _follow(log: Path, out, alive=lambda: True) -> None:
+    """Print what is appended to ``log`` while ``alive()``; Ctrl-C ends it quietly."""
+    try:
+        with open(log, "rb") as fh:
+            fh.seek(0, 2)
+            while alive():
+                chunk = fh.read()
+                if chunk:
+                    out.write(chunk.decode(errors="replace"))
+                    out.flush()
+                time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+
+
 def _follow_until_interrupted(proc, log: Path) -> None:
     from btkit import process
 
     try:
-        with open(log, "rb") as fh:
-            fh.seek(0, 2)
-            while proc.poll() is None:
-                chunk = fh.read()
-                if chunk:
-                    sys.stderr.write(chunk.decode(errors="replace"))
-                    sys.stderr.flush()
-                time.sleep(0.2)
-    except KeyboardInterrupt:
-        pass
+        _follow(log, sys.stderr, lambda: proc.poll() is None)
     finally:
         process.stop(proc.pid, marker=None)
 
@@ -156,17 +162,7 @@ def logs(data_dir: Optional[Path] = DataDir,
     sys.stdout.write("".join(line + "\n" for line in text))
     sys.stdout.flush()
     if follow:
-        with open(log, "rb") as fh:
-            fh.seek(0, 2)
-            try:
-                while True:
-                    chunk = fh.read()
-                    if chunk:
-                        sys.stdout.write(chunk.decode(errors="replace"))
-                        sys.stdout.flush()
-                    time.sleep(0.2)
-            except KeyboardInterrupt:
-                return
+        _follow(log, sys.stdout)
 
 
 @app.command()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -95,13 +97,7 @@ class Storage:
         deletes = [(k,) for k, v in changes.items() if v is None]
         txs = [(xt["hash"], block["header"]["number"], i) for i, xt in enumerate(block["extrinsics"])]
         db = self.db
-        with self.lock:
-            self._commit(db, block, upserts, deletes, txs, meta)
-
-    @staticmethod
-    def _commit(db, block, upserts, deletes, txs, meta) -> None:
-        db.execute("BEGIN")
-        try:
+        with self._transaction():
             if upserts:
                 db.executemany("INSERT OR REPLACE INTO state(key, value) VALUES (?, ?)", upserts)
             if deletes:
@@ -110,23 +106,13 @@ class Storage:
                        (block["header"]["number"], block["hash"], _dumps_block(block)))
             if txs:
                 db.executemany("INSERT OR REPLACE INTO txindex(hash, block, idx) VALUES (?, ?, ?)", txs)
-            for key, value in (meta or {}).items():
-                db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, _dumps(value)))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+            self._write_meta(meta)
 
     def replace_all(self, state: dict[str, Any], keep_blocks_upto: int | None,
                     meta: dict[str, Any] | None = None) -> None:
         """Rewrite the whole state (revert, load), dropping blocks after ``keep_blocks_upto``."""
-        with self.lock:
-            self._replace(self.db, state, keep_blocks_upto, meta)
-
-    @staticmethod
-    def _replace(db, state, keep_blocks_upto, meta) -> None:
-        db.execute("BEGIN")
-        try:
+        db = self.db
+        with self._transaction():
             db.execute("DELETE FROM state")
             db.executemany("INSERT INTO state(key, value) VALUES (?, ?)", [(k, _dumps(v)) for k, v in state.items()])
             if keep_blocks_upto is None:
@@ -135,12 +121,23 @@ class Storage:
             else:
                 db.execute("DELETE FROM blocks WHERE number>?", (keep_blocks_upto,))
                 db.execute("DELETE FROM txindex WHERE block>?", (keep_blocks_upto,))
-            for key, value in (meta or {}).items():
-                db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, _dumps(value)))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+            self._write_meta(meta)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One SQL transaction under the lock: all of it lands, or none of it."""
+        with self.lock:
+            self.db.execute("BEGIN")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    def _write_meta(self, meta: dict[str, Any] | None) -> None:
+        for key, value in (meta or {}).items():
+            self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, _dumps(value)))
 
     def close(self) -> None:
         self.db.close()
