@@ -216,18 +216,14 @@ def _bonds_yuma3(inp: EpochInput, n: int, wb: Sparse, consensus: list[int], ince
         bonds.append([(j, div(from_int(v), U16_MAX_FIX)) for j, v in row
                       if not last_tempo <= inp.block_at_registration[j]])
     if inp.liquid_alpha and any(c != 0 for c in consensus):
-        lo, hi = inp.alpha_low / 65535, inp.alpha_high / 65535
-        steep = inp.alpha_sigmoid_steepness / 100
+        low, high = div(from_int(inp.alpha_low), U16_MAX_FIX), div(from_int(inp.alpha_high), U16_MAX_FIX)
         ema = []
         for i in range(n):
             old = dict(bonds[i])
             row = []
-            for j, w in wb[i]:
-                diff = (w - consensus[j]) / ONE if w > consensus[j] else (old.get(j, 0) - consensus[j]) / ONE
-                x = max(-20.0, min(20.0, -steep * (diff - 0.5 * 0) * 10))
-                a = lo + (hi - lo) / (1 + math.exp(x))
-                a_fix = int(a * ONE)
-                v = min(ONE, mul(a_fix, w) + mul(ONE - a_fix, old.get(j, 0)))
+            for j, w in wb[i]:  # only entries present in the row survive (Yuma 3)
+                a = liquid_alpha(consensus[j], w, old.get(j, 0), low, high, inp.alpha_sigmoid_steepness)
+                v = min(ONE, mul(a, w) + mul(ONE - a, old.get(j, 0)))
                 if v > 0:
                     row.append((j, v))
             ema.append(row)
@@ -239,6 +235,19 @@ def _bonds_yuma3(inp: EpochInput, n: int, wb: Sparse, consensus: list[int], ince
     dividends = normalize([mul(t, a) for t, a in zip(per_validator, active)])
     store = [[[j, proportion_to_u16(v)] for j, v in row] for row in ema]
     return dividends, store
+
+
+def liquid_alpha(consensus: int, weight: int, bond: int, low: int, high: int, steepness: int) -> int:
+    """subtensor's alpha_sigmoid: buy/sell distance to consensus through a sigmoid, in [low, high].
+
+    The exponential is computed in floating point (the spec allows 1e-3 for liquid alpha).
+    """
+    diff_buy = min(max(weight - consensus, 0), ONE)
+    diff_sell = min(max(bond - weight, 0), ONE)
+    combined = diff_buy if weight >= bond else diff_sell
+    x = max(-20.0, min(20.0, -steepness / 100 * (combined / ONE - 0.5)))
+    sigmoid = int(ONE / (1 + math.exp(x)))
+    return min(max(low + mul(sigmoid, high - low), low), high)
 
 
 def _emission(inp: EpochInput, stake, active, active_mask, new_permit, consensus, incentive, dividends, vtrust,

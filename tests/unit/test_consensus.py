@@ -107,3 +107,29 @@ def test_fast_equals_reference_and_invariants(seed):
         assert total == 0 or abs(total - 65535) <= n, (vec, total)
     assert sum(a.emission) <= inp.rao_emission
     assert sum(a.server_emission) + sum(a.validator_emission) <= inp.rao_emission
+
+
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("liquid", [False, True])
+def test_yuma3_invariants(seed, liquid):
+    import dataclasses
+
+    rng = random.Random(1000 + seed)
+    inp = dataclasses.replace(random_input(rng, 32, 16), yuma3=True, liquid_alpha=liquid)
+    out = run_epoch(inp)
+    assert run_epoch(inp) == out
+    for vec in (out.incentive, out.dividends):
+        assert sum(vec) == 0 or abs(sum(vec) - 65535) <= inp.n
+    assert sum(out.emission) <= inp.rao_emission
+    assert all(0 <= v <= 65535 for row in out.bonds for _, v in row)
+
+
+def test_liquid_alpha_sigmoid_bounds():
+    from btkit.consensus.fixed import ONE
+    from btkit.consensus.reference import liquid_alpha
+
+    low, high = int(0.7 * ONE), int(0.9 * ONE)
+    mid = liquid_alpha(ONE // 2, ONE // 2, 0, low, high, 1000)  # distance 0 -> below the midpoint
+    far = liquid_alpha(0, ONE, 0, low, high, 1000)  # buying far above consensus
+    assert low <= mid < far <= high
+    assert abs(liquid_alpha(0, ONE // 2, 0, low, high, 1000) - (low + high) // 2) <= 2  # distance 0.5: midpoint
