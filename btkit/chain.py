@@ -73,7 +73,12 @@ class RpcCallError(BtkitError):
     def __init__(self, method: str, error: dict[str, Any]) -> None:
         self.rpc_code = error.get("code")
         self.data = error.get("data")
-        super().__init__(f"{method}: {error.get('message')}")
+        hint = ""
+        if isinstance(self.data, dict) and self.data.get("error"):
+            from btkit.explain import explain_short
+
+            hint = explain_short("SubtensorModule." + str(self.data["error"]))[1]
+        super().__init__(f"{method}: {error.get('message')}", hint)
 
 
 class ChainClient:
