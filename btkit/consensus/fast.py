@@ -36,12 +36,18 @@ def _mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """trunc(a * 2^32 / b) for 0 <= a, 0 < b < 2^47 (0 where b == 0)."""
+    """trunc(a * 2^32 / b) for a >= 0, 0 < b < 2^47 and a result below 2^50 (0 where b == 0).
+
+    Every use divides a matrix by its column sum or maximum, so results are proportions (<= 2^32
+    or so). A float64 estimate is then off by at most one; the exact remainder a*2^32 - q*b is
+    small, so wrapping int64 arithmetic computes it exactly, and it fixes the estimate.
+    """
     safe = np.where(b == 0, 1, b)
-    q1, r1 = np.divmod(a, safe)
-    q2, r2 = np.divmod(r1 << 16, safe)
-    q3 = (r2 << 16) // safe
-    return np.where(b == 0, 0, (q1 << 32) + (q2 << 16) + q3)
+    with np.errstate(over="ignore"):
+        q = np.floor(a.astype(np.float64) / safe.astype(np.float64) * 4294967296.0).astype(I64)
+        r = (a << 32) - q * safe
+        q = q - (r < 0) + (r >= safe)
+    return np.where(b == 0, 0, q)
 
 
 def _sum_by(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:

@@ -279,5 +279,5 @@ def _emission(inp: EpochInput, stake, active, active_mask, new_permit, consensus
         server_emission=[to_rao(v) for v in server],
         validator_emission=[to_rao(v) for v in validator],
         validator_permit=new_permit,
-        bonds=[list(bonds[i]) if new_permit[i] else [] for i in range(n)],
+        bonds=[list(bonds[i]) if new_permit[i] else [] for i in range(n)] if isinstance(bonds, list) else bonds,
     )

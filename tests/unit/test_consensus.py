@@ -133,3 +133,23 @@ def test_liquid_alpha_sigmoid_bounds():
     far = liquid_alpha(0, ONE, 0, low, high, 1000)  # buying far above consensus
     assert low <= mid < far <= high
     assert abs(liquid_alpha(0, ONE // 2, 0, low, high, 1000) - (low + high) // 2) <= 2  # distance 0.5: midpoint
+
+
+def test_vectorized_fixed_point_primitives_are_exact():
+    import numpy as np
+
+    from btkit.consensus.fast import _div, _mul
+    from btkit.consensus.fixed import div, mul
+
+    rng = random.Random(5)
+    a_list, b_list = [], []
+    for _ in range(50_000):
+        b = rng.choice([rng.randrange(1, 1 << 47), rng.randrange(1, 1 << 33), rng.randrange(1, 1000)])
+        a_list.append(rng.randrange(0, min(1 << 40, b << rng.choice([1, 8, 17]))))
+        b_list.append(b)
+    a, b = np.array(a_list, dtype=np.int64), np.array(b_list, dtype=np.int64)
+    assert _div(a, b).tolist() == [div(x, y) for x, y in zip(a_list, b_list)]
+    xs = [rng.randrange(-(1 << 33), 1 << 34) for _ in range(50_000)]
+    ys = [rng.randrange(0, 1 << 34) for _ in range(50_000)]
+    assert _mul(np.array(xs, dtype=np.int64), np.array(ys, dtype=np.int64)).tolist() == [
+        mul(x, y) for x, y in zip(xs, ys)]
