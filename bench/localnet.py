@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 TOTAL = int(os.environ.get("BENCH_TRANSFERS", "100000"))
-SUBMITTERS = 4
+SUBMITTERS = int(os.environ.get("BENCH_SUBMITTERS", "4"))
 BATCH = 200
 URIS = ["//Alice", "//Bob", "//Charlie", "//Dave"]
 
@@ -109,7 +109,7 @@ def main() -> None:
         per = TOTAL // SUBMITTERS
         birth = c.head()["number"]
         with mp.Pool(2) as pool:
-            signed = pool.starmap(presign, [(u, per, c.genesis_hash, birth) for u in URIS])
+            signed = pool.starmap(presign, [(u, per, c.genesis_hash, birth) for u in URIS[:SUBMITTERS]])
         start_evt, out_q = mp.Event(), mp.Queue()
         procs = [mp.Process(target=submitter, args=(url, xts, start_evt, out_q)) for xts in signed]
         for p in procs:

@@ -43,6 +43,9 @@ class RpcApp:
     def __init__(self, node: "Node", methods: dict[str, Callable[..., Any]]) -> None:
         self.node = node
         self.methods = methods
+        # Big batches run one at a time: the node is CPU-bound under load anyway, and single calls
+        # (balance queries, a wallet's transfer) then wait behind one batch item, not behind all.
+        self._batch_gate: asyncio.Semaphore | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         if scope["type"] == "lifespan":
@@ -86,10 +89,13 @@ class RpcApp:
                 return _response(None, error=RpcError(INVALID_REQUEST, "empty batch"))
             if len(request) > MAX_BATCH:
                 return _response(None, error=RpcError(INVALID_REQUEST, f"batch larger than {MAX_BATCH}"))
-            replies = []
-            for item in request:
-                replies.append(await self.handle_one(item))
-                await asyncio.sleep(0)  # let other connections' requests in between batch items
+            if self._batch_gate is None:
+                self._batch_gate = asyncio.Semaphore(1)
+            async with self._batch_gate:
+                replies = []
+                for item in request:
+                    replies.append(await self.handle_one(item))
+                    await asyncio.sleep(0)  # let other connections' requests in between batch items
             return replies
         return await self.handle_one(request)
 
