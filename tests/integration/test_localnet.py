@@ -237,3 +237,14 @@ def test_no_node_exits_3_with_the_fix(cli, args):
     assert "no localnet" in r.stderr and "btkit localnet up" in r.stderr
     rj = cli(*args, "--json")
     assert rj.code == 3 and "no localnet" in rj.json()["error"]["message"]
+
+
+def test_reset_restarts_on_a_new_genesis(cli, home):
+    info = cli("localnet", "up", "--port", "0", "--mining", "manual", "--json").json()
+    assert cli("localnet", "mine", "5").code == 0
+    assert cli("localnet", "reset").code == 2  # needs confirmation; no terminal here
+    r = cli("localnet", "reset", "-y", "--json")
+    assert r.code == 0 and r.json()["restarted"] is True
+    status = cli("localnet", "status", "--json").json()
+    assert status["head"] == 0 and status["genesis_hash"] != info["genesis_hash"]
+    assert cli("localnet", "down").code == 0

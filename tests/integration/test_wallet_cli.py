@@ -145,3 +145,14 @@ def test_cli_never_imports_torch(cli, tmp_path, args):
     proc = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, env=env, cwd=ROOT)
     expected = 3 if "stake" in args and "list" in args else 0  # no node there: exit 3, still no torch
     assert proc.returncode == expected, proc.stderr
+
+
+def test_change_password(cli, home, tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.write_text("old-password\n")
+    new.write_text("new-password\n")
+    assert cli("wallet", "regen-coldkey", "--uri", "//Alice", "--password-file", str(old)).code == 0
+    r = cli("wallet", "change-password", "--password-file", str(old), "--new-password-file", str(new), "--json")
+    assert r.code == 0, r.stderr
+    assert cli("wallet", "sign", "-m", "x", "--password-file", str(old)).code == 5
+    assert cli("wallet", "sign", "-m", "x", "--password-file", str(new)).code == 0
