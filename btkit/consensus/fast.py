@@ -91,12 +91,15 @@ def _median(cand_scores: np.ndarray, use: list[int], kappa: int, n: int) -> list
 def _dense(rows_in: list, n: int, slot: np.ndarray, r: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows as an r x n matrix of raw values and a presence mask (only rows with a slot)."""
     rows, cols, raw = _coo(rows_in, n)
-    keep = (cols < n) & (slot[rows] >= 0) if len(rows) else np.zeros(0, dtype=bool)
-    values = np.zeros((r, n), dtype=I64)
-    present = np.zeros((r, n), dtype=bool)
-    values[slot[rows[keep]], cols[keep]] = raw[keep]
-    present[slot[rows[keep]], cols[keep]] = True
-    return values, present
+    values = np.full((r, n), -1, dtype=I64)  # -1 marks "no entry" (stored values are u16)
+    if len(rows):
+        where = slot[rows]
+        keep = (cols < n) & (where >= 0)
+        if not keep.all():
+            where, cols, raw = where[keep], cols[keep], raw[keep]
+        values[where, cols] = raw
+    present = values >= 0
+    return np.maximum(values, 0), present
 
 
 def run_epoch(inp: EpochInput) -> EpochOutput:
