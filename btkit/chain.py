@@ -19,11 +19,11 @@ from btkit.extrinsic import build_signed
 DEFAULT_URL = "http://127.0.0.1:9944"
 
 
-def resolve_network(network: str | None, data_dir: Path | None = None) -> str:
+def resolve_network(network: str | None, data_dir: Path | None = None, cfg=None) -> str:
     """``local`` (the node of ``data_dir``, else port 9944) or an ``http(s)://`` URL."""
     from btkit import config
 
-    cfg = config.load()
+    cfg = cfg or config.load()
     network = network or cfg["network"]
     if network == "local":
         node_file = (data_dir or cfg.path_value("localnet.data_dir")) / "node.json"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Optional
 
@@ -24,7 +25,9 @@ PasswordFile = typer.Option(
 Overwrite = typer.Option(False, "--overwrite", help="Replace existing keyfiles (the old keys are lost).")
 
 
+@functools.lru_cache(maxsize=1)
 def settings() -> config.Config:
+    """The settings, read once per command (wallet, hotkey and network all consult them)."""
     return config.load()
 
 
@@ -58,7 +61,7 @@ def client(network: Optional[str]):
     """The chain client for --network (``local`` finds the default localnet's port)."""
     from btkit.chain import ChainClient, resolve_network
 
-    return ChainClient(resolve_network(network))
+    return ChainClient(resolve_network(network, cfg=settings()))
 
 
 def unlock_coldkey(wallet, password_file: Optional[str]):
@@ -148,12 +151,13 @@ def run_pow(chain, prefix_for, difficulty_for, device: str, processes, timeout: 
         if not native.library_path().exists() and not e.json:
             e.info("compiling the PoW kernel (once; cached)...")
     solver = make_solver(device, processes)
+    progress = pow_progress()
     try:
         from btkit.pow.mine import solve
 
-        solution = solve(chain, solver, prefix_for, difficulty_for, timeout, pow_progress())
+        solution = solve(chain, solver, prefix_for, difficulty_for, timeout, progress)
     finally:
         solver.close()
-        if pow_progress() is not None:
+        if progress is not None:
             sys.stderr.write("\n")
     return solution, getattr(solver, "name", device)

@@ -25,7 +25,7 @@ def _data_dir(value: Optional[Path]) -> Path:
 def _client(data_dir: Optional[Path]):
     from btkit.chain import ChainClient, resolve_network
 
-    return ChainClient(resolve_network("local", _data_dir(data_dir)))
+    return ChainClient(resolve_network("local", _data_dir(data_dir), cfg=settings()))
 
 
 def _banner(info: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

@@ -160,11 +160,6 @@ class Keypair:
         return True
 
 
-def verify_signature(public_key: bytes, message: bytes, signature: bytes,
-                     crypto_type: CryptoType = CryptoType.SR25519) -> bool:
-    return Keypair(public_key, crypto_type).verify(message, signature)
-
-
 def _hex32(text: str) -> bytes:
     t = text.strip()
     t = t[2:] if t.startswith("0x") else t

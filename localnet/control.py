@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,7 +110,3 @@ def parse_argv(argv: list[str]) -> UpOptions:
     c = parse(argv)
     return UpOptions(data_dir=c.data_dir, host=c.host, port=c.port, mining=c.mining.value,
                      block_time=c.block_time, ephemeral=c.ephemeral, profile=c.profile)
-
-
-def remove_all(data_dir: Path) -> None:
-    shutil.rmtree(data_dir, ignore_errors=True)

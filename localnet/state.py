@@ -6,7 +6,6 @@ compute a new value and ``set`` it; they never mutate a value in place.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 _DELETED = object()
@@ -43,20 +42,6 @@ class Overlay:
         else:
             self.delete(key)
         return value
-
-    def keys_with_prefix(self, prefix: str) -> Iterator[str]:
-        seen = set()
-        for key, value in self.changes.items():
-            if key.startswith(prefix):
-                seen.add(key)
-                if value is not _DELETED:
-                    yield key
-        parent = self.parent
-        source = parent.keys_with_prefix(prefix) if isinstance(parent, Overlay) else (
-            k for k in list(parent) if k.startswith(prefix))
-        for key in source:
-            if key not in seen:
-                yield key
 
     def merge_into_parent(self) -> None:
         if isinstance(self.parent, Overlay):

@@ -4,8 +4,8 @@ The weight, bond and EMA matrices are held sparse (COO: row, col, bits). Per-uid
 Python ints (n is small; the stake normalization needs more than 64 bits). Two tricks keep
 int64 exact where a plain product or quotient would overflow:
 
-- ``_mul`` splits one factor into 16-bit halves; ``_div`` divides in 32/16/16-bit steps;
-- ``_sum_by`` adds with ``bincount`` on 26-bit halves (float64 sums stay exact below 2^53).
+- ``_mul`` splits one factor into 16-bit halves; ``_div`` fixes a float estimate with the
+  exact remainder;
 
 The stake-weighted median uses the closed form of subtensor's pivot search: for each column,
 the first score (in sorted order) whose cumulative stake exceeds the minority.
@@ -24,7 +24,6 @@ from btkit.consensus.fixed import normalize
 from btkit.consensus.types import EpochInput, EpochOutput
 
 I64 = np.int64
-LOW26 = (1 << 26) - 1
 
 
 def _mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -48,13 +47,6 @@ def _div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         r = (a << 32) - q * safe
         q = q - (r < 0) + (r >= safe)
     return np.where(b == 0, 0, q)
-
-
-def _sum_by(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """Exact per-index sums of non-negative int64 values below 2^52."""
-    lo = np.bincount(index, weights=(values & LOW26).astype(np.float64), minlength=size)
-    hi = np.bincount(index, weights=(values >> 26).astype(np.float64), minlength=size)
-    return lo.astype(I64) + (hi.astype(I64) << 26)
 
 
 def _coo(rows_in: list, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -199,7 +199,6 @@ def test_accounting_invariant_over_random_extrinsics(c):
     netuid = make_subnet(c, max_regs_per_block=50, target_regs_per_interval=100, adjustment_interval=7)
     coldkeys = [ALICE, BOB, CHARLIE, DAVE]
     hotkeys = [hk(f"inv{i}") for i in range(12)]
-    owners = {}
     total = 0
     for _ in range(40):
         items = []

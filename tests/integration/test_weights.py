@@ -6,7 +6,6 @@ import pytest
 
 from btkit.consensus import EpochInput, run_epoch
 from btkit.extrinsic import call
-from keystore.keys import Keypair
 from tests.integration.conftest import ALICE, BOB, CHARLIE, fails, ok, run_block
 from tests.integration.test_subnets import S, burned, hk, make_subnet
 
