@@ -1,6 +1,6 @@
 """One lifecycle helper for the processes btkit starts (node, miners, validators).
 
-Start detached with a per-process log, poll readiness with a hard timeout, stop with
+Start detached with a per-process log, wait for a ready line on a pipe with a hard timeout, stop with
 SIGTERM then SIGKILL. A process is only ever signalled after checking (via
 ``/proc/<pid>/cmdline`` where available) that it is the one we started.
 """
@@ -8,23 +8,24 @@ SIGTERM then SIGKILL. A process is only ever signalled after checking (via
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from btkit.errors import ProcessError
 
 
-def spawn(args: list[str], log_path: Path, detached: bool = True, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """Start ``python args...``; stdout/stderr append to ``log_path``."""
+def spawn(args: list[str], log_path: Path, detached: bool = True, env: dict[str, str] | None = None,
+          pass_fds: tuple[int, ...] = ()) -> subprocess.Popen:
+    """Start ``python args...``; stdout/stderr append to ``log_path``; ``pass_fds`` stay open in the child."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "ab")
     try:
         return subprocess.Popen([sys.executable, *args], stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-                                start_new_session=detached, env=env, close_fds=True,
+                                start_new_session=detached, env=env, close_fds=True, pass_fds=pass_fds,
                                 preexec_fn=None if detached else _die_with_parent)
     finally:
         log.close()
@@ -41,23 +42,36 @@ def _die_with_parent() -> None:
             pass
 
 
-def wait_ready(proc: subprocess.Popen, ready: Callable[[], bool], timeout: float, log_path: Path,
-               what: str = "process") -> float:
-    """Poll ``ready()`` until true; returns seconds waited. Fails fast if the process exits."""
-    start = time.monotonic()
-    delay = 0.005
-    while True:
-        if ready():
-            return time.monotonic() - start
-        code = proc.poll()
-        if code is not None:
-            raise ProcessError(f"the {what} exited with code {code} before it was ready: {log_tail(log_path)}",
-                               hint=f"full log: {log_path}")
-        if time.monotonic() - start > timeout:
-            stop(proc.pid, marker=None)
-            raise ProcessError(f"the {what} was not ready within {timeout:.0f} s", hint=f"see {log_path}")
-        time.sleep(delay)
-        delay = min(delay * 1.5, 0.05)
+def wait_ready(proc: subprocess.Popen, ready_fd: int, timeout: float, log_path: Path,
+               what: str = "process") -> bytes:
+    """Block until the child writes one line on the pipe ``ready_fd`` (its read end; the child holds
+    the only write end) and return that line. Closes ``ready_fd``.
+
+    No polling: the child's readiness (or its death, which closes the pipe) wakes the wait at once.
+    Raises ``ProcessError`` if the pipe closes before a full line (the child exited or gave up), or
+    after ``timeout`` seconds (the child is then stopped).
+    """
+    deadline = time.monotonic() + timeout
+    line = b""
+    try:
+        while not line.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([ready_fd], [], [], left)[0]:
+                stop(proc.pid, marker=None)
+                raise ProcessError(f"the {what} was not ready within {timeout:.0f} s", hint=f"see {log_path}")
+            chunk = os.read(ready_fd, 65536)
+            if not chunk:
+                try:
+                    code = proc.wait(timeout=1)
+                except subprocess.TimeoutExpired:  # closed the pipe but still running: not ours to keep
+                    stop(proc.pid, marker=None)
+                    code = proc.poll()
+                raise ProcessError(f"the {what} exited with code {code} before it was ready: {log_tail(log_path)}",
+                                   hint=f"full log: {log_path}")
+            line += chunk
+    finally:
+        os.close(ready_fd)
+    return line
 
 
 def log_tail(log_path: Path, lines: int = 3) -> str:

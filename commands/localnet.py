@@ -29,10 +29,10 @@ def _client(data_dir: Optional[Path]):
 
 
 def _banner(info: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    from localnet.genesis import SUDO_URI, dev_addresses
+    from localnet.genesis import DEV_ACCOUNTS, SUDO_URI
 
     accounts = [{"uri": uri, "ss58_address": addr, "balance_rao": amount, "sudo": uri == SUDO_URI}
-                for uri, addr, amount in dev_addresses()]
+                for uri, addr, amount in DEV_ACCOUNTS]
     return {"url": info["url"], "pid": info["pid"], "data_dir": info["data_dir"], "log": info["log"],
             "ready_s": info.get("ready_s"), "genesis_hash": node["genesis_hash"], "head": node["head"],
             "mining": node["mining"], "block_time": node["block_time"], "profile": node["profile"],
@@ -71,7 +71,6 @@ def up(
     foreground: bool = typer.Option(False, "--foreground", help="Stay attached; Ctrl-C stops the node."),
 ) -> None:
     """Start a local chain node; returns once it answers (detached unless --foreground)."""
-    from btkit.chain import ChainClient
     from localnet import control
 
     if mining not in ("interval", "instant", "manual"):
@@ -84,8 +83,7 @@ def up(
         raise UsageError("--port must be between 0 and 65535")
     options = control.UpOptions(_data_dir(data_dir), host, port, mining, block_time, ephemeral, profile)
     info, proc = control.up(options, detached=not foreground)
-    node = ChainClient(info["url"]).node_info()
-    _print_banner(_banner(info, node))
+    _print_banner(_banner(info, info["node"]))
     if foreground:
         _follow_until_interrupted(proc, Path(info["log"]))
 
@@ -168,7 +166,6 @@ def logs(data_dir: Optional[Path] = DataDir,
 @app.command()
 def reset(data_dir: Optional[Path] = DataDir) -> None:
     """Wipe the chain back to a new genesis (a running node is restarted with its settings)."""
-    from btkit.chain import ChainClient
     from localnet import control
 
     dd = _data_dir(data_dir)
@@ -179,8 +176,7 @@ def reset(data_dir: Optional[Path] = DataDir) -> None:
     data: dict[str, Any] = {"data_dir": str(dd), "removed": removed, "restarted": False}
     if info is not None:
         new, _ = control.up(control.parse_argv(info["argv"]))
-        node = ChainClient(new["url"]).node_info()
-        data.update(restarted=True, url=new["url"], pid=new["pid"], genesis_hash=node["genesis_hash"])
+        data.update(restarted=True, url=new["url"], pid=new["pid"], genesis_hash=new["node"]["genesis_hash"])
     env().result(data, lambda out: out.print(
         f"reset {dd}" + (f"; node restarted at {data.get('url')}" if data["restarted"] else "")))
 

@@ -18,18 +18,32 @@ def parse(argv: list[str]) -> NodeConfig:
     p.add_argument("--block-time", type=float, default=0.25)
     p.add_argument("--ephemeral", action="store_true", help="keep the chain in memory")
     p.add_argument("--profile", choices=PROFILES, default="dev")
+    p.add_argument("--ready-fd", type=int, default=None,
+                   help="a pipe to write one JSON line to once serving (what `btkit localnet up` waits on)")
     a = p.parse_args(argv)
     if not 0.01 <= a.block_time <= 3600:
         p.error("--block-time must be between 0.01 and 3600 seconds")
     return NodeConfig(data_dir=a.data_dir.expanduser().resolve(), host=a.host, port=a.port,
-                      mining=MiningMode(a.mining), block_time=a.block_time, ephemeral=a.ephemeral, profile=a.profile)
+                      mining=MiningMode(a.mining), block_time=a.block_time, ephemeral=a.ephemeral, profile=a.profile,
+                      ready_fd=a.ready_fd)
+
+
+def restart_argv(argv: list[str]) -> list[str]:
+    """``argv`` without ``--ready-fd N``: what ``node.json`` keeps to start the node again."""
+    out, args = [], iter(argv)
+    for arg in args:
+        if arg == "--ready-fd":
+            next(args, None)
+        elif not arg.startswith("--ready-fd="):
+            out.append(arg)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     from localnet.node import run
 
     args = sys.argv[1:] if argv is None else argv
-    return run(parse(args), args)
+    return run(parse(args), restart_argv(args))
 
 
 if __name__ == "__main__":

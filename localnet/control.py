@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,18 +52,15 @@ def running(data_dir: Path) -> dict[str, Any] | None:
     return None
 
 
-def _health(url: str) -> bool:
-    import requests
-
-    try:
-        r = requests.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "system_health"}, timeout=1)
-        return r.status_code == 200 and "result" in r.json()
-    except (requests.RequestException, ValueError):
-        return False
-
-
 def up(options: UpOptions, detached: bool = True) -> tuple[dict[str, Any], Any]:
-    """Start a node and return (its record, the Popen) once it answers RPC."""
+    """Start a node; return (its record, the Popen) once it serves RPC.
+
+    The record is ``node.json`` (pid, url, data_dir, log, argv, ...) plus ``ready_s`` (seconds
+    from spawn to ready) and ``node`` (what ``localnet_nodeInfo`` answers: genesis_hash, head,
+    mining, ...). The node reports readiness on a pipe (``--ready-fd``) after it has written
+    ``node.json`` and its server accepts requests. Raises ``ProcessError`` if it exits first or
+    is not ready within ``READY_TIMEOUT`` seconds.
+    """
     data_dir = options.data_dir
     existing = running(data_dir)
     if existing:
@@ -71,14 +69,16 @@ def up(options: UpOptions, detached: bool = True) -> tuple[dict[str, Any], Any]:
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir / LOG_FILE
     start = time.monotonic()
-    proc = process.spawn(["-m", "localnet", *options.argv()], log, detached=detached)
-
-    def ready() -> bool:
-        info = read_node_file(data_dir)
-        return bool(info and info.get("pid") == proc.pid and _health(info["url"]))
-
-    process.wait_ready(proc, ready, READY_TIMEOUT, log, what="node")
-    info = read_node_file(data_dir) or {}
+    read_end, write_end = os.pipe()
+    try:
+        proc = process.spawn(["-m", "localnet", *options.argv(), "--ready-fd", str(write_end)], log,
+                             detached=detached, pass_fds=(write_end,))
+    except BaseException:
+        os.close(read_end)
+        raise
+    finally:
+        os.close(write_end)
+    info = json.loads(process.wait_ready(proc, read_end, READY_TIMEOUT, log, what="node"))
     info["ready_s"] = round(time.monotonic() - start, 3)
     return info, proc
 

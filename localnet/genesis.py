@@ -7,22 +7,18 @@ from typing import Any
 from localnet.runtime import balances, system
 
 TAO = 10**9
-DEV_ACCOUNTS: tuple[tuple[str, int], ...] = (
-    ("//Alice", 1_000_000 * TAO),
-    ("//Bob", 1_000_000 * TAO),
-    ("//Charlie", 1_000_000 * TAO),
-    ("//Dave", 2_000 * TAO),
-    ("//Eve", 2_000 * TAO),
-    ("//Ferdie", 2_000 * TAO),
+# (secret URI, SS58 address (prefix 42), balance in rao). The addresses are Substrate's
+# well-known dev accounts (`<DEV_PHRASE>//Alice`, ...), written out so that a node start does
+# not derive six sr25519 keys; tests/unit/test_keys.py derives them again and compares.
+DEV_ACCOUNTS: tuple[tuple[str, str, int], ...] = (
+    ("//Alice", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY", 1_000_000 * TAO),
+    ("//Bob", "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty", 1_000_000 * TAO),
+    ("//Charlie", "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y", 1_000_000 * TAO),
+    ("//Dave", "5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy", 2_000 * TAO),
+    ("//Eve", "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw", 2_000 * TAO),
+    ("//Ferdie", "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL", 2_000 * TAO),
 )
 SUDO_URI = "//Alice"
-
-
-def dev_addresses() -> list[tuple[str, str, int]]:
-    """(uri, ss58, balance) of every dev account."""
-    from keystore.keys import Keypair
-
-    return [(uri, Keypair.from_uri(uri).ss58_address, amount) for uri, amount in DEV_ACCOUNTS]
 
 
 def genesis_state(profile: str = "dev") -> dict[str, Any]:
@@ -30,9 +26,9 @@ def genesis_state(profile: str = "dev") -> dict[str, Any]:
 
     state: dict[str, Any] = {}
     overlay = Overlay(state)
-    for _, address, amount in dev_addresses():
+    for _, address, amount in DEV_ACCOUNTS:
         balances.mint(overlay, address, amount)
-    overlay.set("sudo", dev_addresses()[0][1])
+    overlay.set("sudo", DEV_ACCOUNTS[0][1])
     overlay.set("profile", profile)
     system.on_initialize(overlay, 0)
     overlay.merge_into_parent()

@@ -381,19 +381,31 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def write_node_file(config: NodeConfig, url: str, argv: list[str]) -> None:
+def write_node_file(config: NodeConfig, url: str, argv: list[str]) -> dict[str, Any]:
     from keystore.fs import atomic_write
 
     doc = {"pid": os.getpid(), "url": url, "host": config.host, "port": int(url.rsplit(":", 1)[1].rstrip("/")),
            "data_dir": str(config.data_dir), "log": str(config.data_dir / "node.log"), "argv": argv,
            "started": time.time(), "ephemeral": config.ephemeral}
     atomic_write(config.node_file, json.dumps(doc).encode(), mode=0o644)
+    return doc
+
+
+def signal_ready(fd: int | None, record: dict[str, Any]) -> None:
+    """Write ``record`` as one JSON line to the parent's ready pipe and close it (no-op without one)."""
+    if fd is None:
+        return
+    try:
+        os.write(fd, json.dumps(record).encode() + b"\n")
+    except OSError:  # the parent is gone: keep serving
+        pass
+    finally:
+        os.close(fd)
 
 
 def run(config: NodeConfig, argv: list[str] | None = None) -> int:
-    """Serve until SIGINT/SIGTERM. Writes ``node.json`` once ready, removes it on exit."""
-    import uvicorn
-
+    """Serve until SIGINT/SIGTERM. Once serving: writes ``node.json``, then the ready line on
+    ``config.ready_fd``; removes ``node.json`` on exit."""
     try:
         sock = bind(config.host, config.port)
     except OSError as exc:
@@ -406,22 +418,15 @@ def run(config: NodeConfig, argv: list[str] | None = None) -> int:
     port = sock.getsockname()[1]
     shown_host = f"[{config.host}]" if ":" in config.host else config.host
     node.url = f"http://{shown_host}:{port}"
-    uv_config = uvicorn.Config(RpcApp(node, node.methods()), loop="asyncio", http="httptools", lifespan="on",
-                               log_level="warning", access_log=False, timeout_graceful_shutdown=5)
-    server = uvicorn.Server(uv_config)
 
-    async def serve() -> None:
-        task = asyncio.create_task(server.serve(sockets=[sock]))
-        while not server.started and not task.done():
-            await asyncio.sleep(0.005)
-        if server.started:
-            write_node_file(config, node.url, argv or [])
-            node.log(f"listening on {node.url} (genesis {node.chain.genesis_hash_hex[:18]}..., "
-                     f"head {node.chain.head_number}, mining {node.mining.value})")
-        await task
+    def on_started() -> None:
+        record = write_node_file(config, node.url, argv or [])
+        node.log(f"listening on {node.url} (genesis {node.chain.genesis_hash_hex[:18]}..., "
+                 f"head {node.chain.head_number}, mining {node.mining.value})")
+        signal_ready(config.ready_fd, {**record, "node": node.rpc_localnet_nodeInfo()})
 
     try:
-        asyncio.run(serve())
+        asyncio.run(_server(node, on_started).serve(sockets=[sock]))
     finally:
         try:
             current = json.loads(config.node_file.read_text())
@@ -431,3 +436,17 @@ def run(config: NodeConfig, argv: list[str] | None = None) -> int:
             pass
     node.log("stopped")
     return 0
+
+
+def _server(node: Node, on_started: Any):
+    """A uvicorn server for the node's RPC app that calls ``on_started()`` once it accepts requests."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:
+                on_started()
+
+    return Server(uvicorn.Config(RpcApp(node, node.methods()), loop="asyncio", http="httptools", ws="none",
+                                 lifespan="on", log_level="warning", access_log=False, timeout_graceful_shutdown=5))

@@ -40,6 +40,20 @@ def test_up_is_fast_and_down_leaves_nothing(cli, home):
     assert cli("localnet", "status").code == 3
 
 
+def test_up_reports_readiness_over_a_pipe_and_a_failed_start_at_once(cli, home, tmp_path):
+    r = cli("localnet", "up", "--port", "0", "--json", "--data-dir", str(tmp_path / "a"))
+    info = r.json()
+    record = json.loads((tmp_path / "a" / "node.json").read_text())
+    assert record["pid"] == info["pid"] and "--ready-fd" not in record["argv"]  # `reset` restarts from argv
+    assert info["genesis_hash"] == rpc(info["url"], "localnet_nodeInfo")["result"]["genesis_hash"]
+    taken = info["url"].rsplit(":", 1)[1]
+    started = time.monotonic()
+    r = cli("localnet", "up", "--port", taken, "--data-dir", str(tmp_path / "b"))
+    assert r.code != 0 and "cannot listen" in r.stderr, r.stderr
+    assert time.monotonic() - started < 5  # the closed pipe wakes the wait; no 15 s timeout
+    assert cli("localnet", "down", "--data-dir", str(tmp_path / "a")).code == 0
+
+
 def _wait_included(client, hashes, timeout=60):
     deadline = time.time() + timeout
     pending = list(hashes)

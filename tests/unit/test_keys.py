@@ -73,3 +73,10 @@ def test_keyfile_parse_is_tolerant():
 def test_keyfile_parse_rejects_garbage(blob):
     with pytest.raises(KeyfileError):
         parse(blob)
+
+
+def test_localnet_dev_accounts_are_the_derived_dev_keys():
+    from localnet.genesis import DEV_ACCOUNTS
+
+    for uri, address, _ in DEV_ACCOUNTS:
+        assert Keypair.from_uri(uri).ss58_address == address, uri
