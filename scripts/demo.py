@@ -4,6 +4,9 @@ Starts a localnet; creates wallets; creates and starts a subnet; registers a val
 three miners (one by proof of work); stakes the validator; runs a good miner, a weak one and a
 broken one; lets the validator score them for a few epochs; prints the metagraph; shuts down.
 Exits non-zero unless the good miner earns the most and the broken one the least.
+
+The throwaway home is removed on exit (also on Ctrl-C or SIGTERM); keep it with `--keep` or
+BTKIT_DEMO_KEEP=1 (`make demo BTKIT_DEMO_KEEP=1`), and the demo prints where it is.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -33,59 +38,30 @@ def btkit(*args: str, env: dict[str, str], show: bool = True, check: bool = True
     return proc.stdout
 
 
-def main() -> int:
+def _terminate(signum, _frame):
+    raise SystemExit(128 + signum)  # unwinds through main's finally: neurons, node and home are cleaned up
+
+
+def main(argv: list[str]) -> int:
+    keep = "--keep" in argv or os.environ.get("BTKIT_DEMO_KEEP", "") not in ("", "0")
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGHUP, _terminate)
     started = time.monotonic()
     home = tempfile.mkdtemp(prefix="btkit-demo-")
     env = dict(os.environ, BTKIT_HOME=home, COLUMNS="160")
-    print(f"demo home: {home}")
+    print(f"demo home: {home} ({'kept after the demo' if keep else 'removed on exit; keep it with --keep'})")
+    ranking_ok = False
     try:
-        info = json.loads(btkit("localnet", "up", "--port", "0", "--json", env=env, show=False))
-        print(f"localnet up at {info['url']} in {info['ready_s']} s (genesis {info['genesis_hash'][:18]}...)")
-        for wallet, uri, hotkeys in (("owner", "//Alice", ["default"]), ("val", "//Bob", ["default"]),
-                                     ("miners", "//Charlie", ["good", "weak", "broken"])):
-            btkit("wallet", "regen-coldkey", "-w", wallet, "--uri", uri, "--no-use-password", env=env, show=False)
-            for hk in hotkeys:
-                btkit("wallet", "regen-hotkey", "-w", wallet, "-H", hk, "--uri", f"{uri}//{wallet}-{hk}", env=env,
-                      show=False)
-        btkit("wallet", "list", env=env)
-        netuid = json.loads(btkit("subnet", "create", "-w", "owner", "-y", "--json", env=env))["netuid"]
-        n = str(netuid)
-        btkit("register", "--netuid", n, "-w", "val", "-y", env=env)
-        btkit("register", "--netuid", n, "-w", "miners", "-H", "good", "-y", env=env)
-        btkit("register", "--netuid", n, "-w", "miners", "-H", "broken", "-y", env=env)
-        btkit("register", "--netuid", n, "-w", "miners", "-H", "weak", "--pow", env=env)
-        btkit("stake", "add", "--netuid", n, "-w", "val", "-a", "1000", "-y", env=env)
-        tasks = {"good": "btkit.neurons.task:Forecast", "weak": "btkit.neurons.task:NaiveForecast",
-                 "broken": "btkit.neurons.task:BrokenForecast"}
-        for hk, task in tasks.items():
-            btkit("miner", "run", "--netuid", n, "-w", "miners", "-H", hk, "--port", "0", "--task", task,
-                  "--timeout", "1.5", "--detach", env=env)
-        btkit("validator", "run", "--netuid", n, "-w", "val", "--interval", "1", "--timeout", "1", "--detach",
-              env=env)
-        print(f"\nletting the validator score the miners for {EPOCHS} epochs...", flush=True)
-        ranking_ok, seen = False, set()
-        while time.monotonic() - started < DEADLINE_S:
-            time.sleep(2)
-            last = json.loads(btkit("subnet", "epoch", "--netuid", n, "--json", env=env, show=False))
-            if not last["last_epoch"]:
-                continue
-            seen.add(last["last_epoch"]["block"])
-            mg = json.loads(btkit("subnet", "metagraph", "--netuid", n, "--json", env=env, show=False))
-            inc = {nn["hotkey"]: nn["incentive"] for nn in mg["neurons"]}
-            names = json.loads(btkit("wallet", "show", "-w", "miners", "--json", env=env, show=False))["hotkeys"]
-            by_name = {h["name"]: inc.get(h["ss58_address"], 0) for h in names}
-            print(f"  block {mg['block']}: incentive good {by_name['good'] / 65535:.3f}  weak "
-                  f"{by_name['weak'] / 65535:.3f}  broken {by_name['broken'] / 65535:.3f}", flush=True)
-            ranking_ok = by_name["good"] > by_name["weak"] >= by_name["broken"] and by_name["good"] > 0
-            if ranking_ok and len(seen) >= EPOCHS:
-                break
-        btkit("subnet", "metagraph", "--netuid", n, env=env)
-        btkit("subnet", "epoch", "--netuid", n, env=env)
-        btkit("wallet", "overview", "-w", "miners", env=env)
+        ranking_ok = _run(env, started)
     finally:
         for kind in ("validator", "miner"):
             btkit(kind, "stop", env=env, show=False, check=False)
         btkit("localnet", "down", env=env, show=False, check=False)
+        if keep:
+            print(f"demo home kept: {home} (BTKIT_HOME={home} btkit ... to look around)")
+        else:
+            shutil.rmtree(home, ignore_errors=True)
+            print(f"demo home removed: {home}")
     took = time.monotonic() - started
     if not ranking_ok:
         print(f"\ndemo FAILED after {took:.0f} s: the good miner did not out-earn the weak and broken ones")
@@ -94,5 +70,52 @@ def main() -> int:
     return 0
 
 
+def _run(env: dict[str, str], started: float) -> bool:
+    info = json.loads(btkit("localnet", "up", "--port", "0", "--json", env=env, show=False))
+    print(f"localnet up at {info['url']} in {info['ready_s']} s (genesis {info['genesis_hash'][:18]}...)")
+    for wallet, uri, hotkeys in (("owner", "//Alice", ["default"]), ("val", "//Bob", ["default"]),
+                                 ("miners", "//Charlie", ["good", "weak", "broken"])):
+        btkit("wallet", "regen-coldkey", "-w", wallet, "--uri", uri, "--no-use-password", env=env, show=False)
+        for hk in hotkeys:
+            btkit("wallet", "regen-hotkey", "-w", wallet, "-H", hk, "--uri", f"{uri}//{wallet}-{hk}", env=env,
+                  show=False)
+    btkit("wallet", "list", env=env)
+    netuid = json.loads(btkit("subnet", "create", "-w", "owner", "-y", "--json", env=env))["netuid"]
+    n = str(netuid)
+    btkit("register", "--netuid", n, "-w", "val", "-y", env=env)
+    btkit("register", "--netuid", n, "-w", "miners", "-H", "good", "-y", env=env)
+    btkit("register", "--netuid", n, "-w", "miners", "-H", "broken", "-y", env=env)
+    btkit("register", "--netuid", n, "-w", "miners", "-H", "weak", "--pow", env=env)
+    btkit("stake", "add", "--netuid", n, "-w", "val", "-a", "1000", "-y", env=env)
+    tasks = {"good": "btkit.neurons.task:Forecast", "weak": "btkit.neurons.task:NaiveForecast",
+             "broken": "btkit.neurons.task:BrokenForecast"}
+    for hk, task in tasks.items():
+        btkit("miner", "run", "--netuid", n, "-w", "miners", "-H", hk, "--port", "0", "--task", task,
+              "--timeout", "1.5", "--detach", env=env)
+    btkit("validator", "run", "--netuid", n, "-w", "val", "--interval", "1", "--timeout", "1", "--detach",
+          env=env)
+    print(f"\nletting the validator score the miners for {EPOCHS} epochs...", flush=True)
+    ranking_ok, seen = False, set()
+    while time.monotonic() - started < DEADLINE_S:
+        time.sleep(2)
+        last = json.loads(btkit("subnet", "epoch", "--netuid", n, "--json", env=env, show=False))
+        if not last["last_epoch"]:
+            continue
+        seen.add(last["last_epoch"]["block"])
+        mg = json.loads(btkit("subnet", "metagraph", "--netuid", n, "--json", env=env, show=False))
+        inc = {nn["hotkey"]: nn["incentive"] for nn in mg["neurons"]}
+        names = json.loads(btkit("wallet", "show", "-w", "miners", "--json", env=env, show=False))["hotkeys"]
+        by_name = {h["name"]: inc.get(h["ss58_address"], 0) for h in names}
+        print(f"  block {mg['block']}: incentive good {by_name['good'] / 65535:.3f}  weak "
+              f"{by_name['weak'] / 65535:.3f}  broken {by_name['broken'] / 65535:.3f}", flush=True)
+        ranking_ok = by_name["good"] > by_name["weak"] >= by_name["broken"] and by_name["good"] > 0
+        if ranking_ok and len(seen) >= EPOCHS:
+            break
+    btkit("subnet", "metagraph", "--netuid", n, env=env)
+    btkit("subnet", "epoch", "--netuid", n, env=env)
+    btkit("wallet", "overview", "-w", "miners", env=env)
+    return ranking_ok
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

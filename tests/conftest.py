@@ -12,12 +12,28 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-VECTORS = SHARED / "vectors"
+VECTORS = Path(__file__).resolve().parent / "vectors"  # copies of shared/vectors; see vectors/README.md
+# Large fixtures only (never vectors): `../shared` beside the clone, or BTKIT_SHARED_DIR.
+SHARED = Path(os.environ.get("BTKIT_SHARED_DIR") or ROOT.parent / "shared")
 
 
 def load_vector(name: str) -> dict:
     return json.loads((VECTORS / name).read_text())
+
+
+def shared_fixture(relpath: str) -> Path:
+    """Path of a large fixture under `../shared/fixtures`.
+
+    Outside CI a missing fixture skips the calling test (with the path it looked for); under
+    `CI=true` it fails the test, so CI can never pass by skipping.
+    """
+    path = SHARED / "fixtures" / relpath
+    if not path.exists():
+        msg = f"large fixture {path} is missing (set BTKIT_SHARED_DIR to the folder holding fixtures/)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(msg + " and CI=true", pytrace=False)
+        pytest.skip(msg)
+    return path
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Yuma 2 against shared/vectors/epoch.json, and fast == reference on random subnets."""
+"""Yuma 2 against tests/vectors/epoch.json (copied from shared/vectors), and fast == reference on random subnets."""
 
 from __future__ import annotations
 

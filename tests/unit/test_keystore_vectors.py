@@ -1,4 +1,4 @@
-"""Every vector in shared/vectors/keystore.json."""
+"""Every vector in tests/vectors/keystore.json (copied from shared/vectors)."""
 
 import base64
 import json
