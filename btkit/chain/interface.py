@@ -1,0 +1,276 @@
+"""The chain interface: what commands and neurons may ask of a chain, and nothing wire-specific.
+
+``Chain`` is implemented by one backend per kind of node (``btkit.chain.localnet`` for btkit's
+own node; a Substrate backend for subtensor nodes). Reads return the typed values of
+``btkit.chain.types``. Writes are two steps, so that every command can show the call, the signer
+and the fee before anything is sent (money safety) and ``--dry-run`` can stop before sending:
+
+    call = chain.calls.transfer(dest, Balance.from_tao("1.5"))   # build (by subtensor's names)
+    fee = chain.estimate_fee(keypair.ss58_address, call)        # optional
+    result = chain.submit(keypair, call, wait="inclusion")       # sign with btkit's keystore, send
+    result.raise_for_error()                                     # dispatch error -> DispatchFailed
+
+Errors every operation may raise: ``NodeUnreachableError`` (exit 3) when no node answers,
+``ChainRejectedError`` (exit 4) when the node refuses an extrinsic before inclusion (bad
+signature, stale nonce, pool full), ``DispatchFailed`` (exit 4, from ``raise_for_error``) when an
+included call fails, ``Unsupported`` (exit 2) when this backend or runtime lacks the operation.
+Queries about a subnet that does not exist raise ``ChainRejectedError`` naming
+``SubtensorModule.SubNetworkDoesNotExist``.
+"""
+
+from __future__ import annotations
+
+import abc
+from typing import Any, Sequence
+
+from btkit.chain.errors import Unsupported
+from btkit.chain.types import (
+    Call, EpochSchedule, Event, Head, HotkeyInfo, Hyperparameters, Metagraph, NodeInfo, StakeInfo, SubmitResult,
+    SubnetInfo, Wait, Weights,
+)
+from btkit.units import Balance
+
+
+class Calls:
+    """Builds the calls of write operations, by subtensor's pallet, call and argument names.
+
+    This base class builds them as subtensor (and btkit's localnet, which mirrors it) names them
+    (source: opentensor/subtensor ``pallets/subtensor/src/macros/dispatches.rs``). A backend whose
+    runtime differs (renamed arguments, a limit-price variant) subclasses it and overrides the
+    methods concerned; commands only ever call these methods.
+    """
+
+    # -- balances ----------------------------------------------------------------------
+    def transfer(self, dest: str, amount: Balance, keep_alive: bool = True) -> Call:
+        """``Balances.transfer_keep_alive(dest, value)`` (or ``transfer_allow_death``); amount in rao."""
+        return Call("Balances", "transfer_keep_alive" if keep_alive else "transfer_allow_death",
+                    {"dest": dest, "value": amount.rao})
+
+    # -- subnets -----------------------------------------------------------------------
+    def register_network(self, hotkey: str) -> Call:
+        """Create a subnet owned by the signing coldkey, ``hotkey`` as its uid 0; locks ``lock_cost()``."""
+        return Call("SubtensorModule", "register_network", {"hotkey": hotkey})
+
+    def start_call(self, netuid: int) -> Call:
+        """Start emission on a subnet (owner only)."""
+        return Call("SubtensorModule", "start_call", {"netuid": netuid})
+
+    def set_hyperparameter(self, netuid: int, name: str, value: int | bool) -> Call:
+        """``AdminUtils.sudo_set_<name>(netuid, value)``: subnet owner or sudo; ``name`` from
+        ``Hyperparameters.names()``."""
+        return Call("AdminUtils", f"sudo_set_{name}", {"netuid": netuid, "value": value})
+
+    # -- registration ------------------------------------------------------------------
+    def burned_register(self, netuid: int, hotkey: str) -> Call:
+        """Register ``hotkey`` on ``netuid`` paying ``burn_cost(netuid)`` from the signing coldkey."""
+        return Call("SubtensorModule", "burned_register", {"netuid": netuid, "hotkey": hotkey})
+
+    def register(self, netuid: int, block_number: int, nonce: int, work: str, hotkey: str, coldkey: str) -> Call:
+        """Register by proof of work (signed by the hotkey): the seal ``work`` (0x hex) of ``nonce``
+        over the challenge of block ``block_number`` (see ``Chain.pow_prefix``)."""
+        return Call("SubtensorModule", "register", {"netuid": netuid, "block_number": block_number, "nonce": nonce,
+                                                    "work": work, "hotkey": hotkey, "coldkey": coldkey})
+
+    def faucet(self, block_number: int, nonce: int, work: str) -> Call:
+        """Mint test TAO to the signer for a proof of work (dev chains only; see ``Chain.faucet_difficulty``)."""
+        return Call("SubtensorModule", "faucet", {"block_number": block_number, "nonce": nonce, "work": work})
+
+    # -- staking -----------------------------------------------------------------------
+    def add_stake(self, hotkey: str, netuid: int, amount: Balance) -> Call:
+        """Stake ``amount`` (rao) from the signing coldkey's free balance to ``hotkey`` on ``netuid``."""
+        return Call("SubtensorModule", "add_stake", {"hotkey": hotkey, "netuid": netuid, "amount_staked": amount.rao})
+
+    def remove_stake(self, hotkey: str, netuid: int, amount: Balance) -> Call:
+        """Unstake ``amount`` (rao) back to the signing coldkey."""
+        return Call("SubtensorModule", "remove_stake",
+                    {"hotkey": hotkey, "netuid": netuid, "amount_unstaked": amount.rao})
+
+    def set_take(self, hotkey: str, take: int, current: int) -> Call:
+        """``increase_take`` or ``decrease_take`` of a delegate hotkey to ``take`` (u16 fixed point),
+        whichever moves it from ``current``."""
+        function = "increase_take" if take > current else "decrease_take"
+        return Call("SubtensorModule", function, {"hotkey": hotkey, "take": take})
+
+    # -- weights and serving -----------------------------------------------------------
+    def set_weights(self, netuid: int, uids: Sequence[int], weights: Sequence[int], version_key: int) -> Call:
+        """Set the signing hotkey's weights: ``weights`` are u16 (normalised by the chain)."""
+        return Call("SubtensorModule", "set_weights", {"netuid": netuid, "dests": list(uids),
+                                                       "weights": list(weights), "version_key": version_key})
+
+    def commit_weights(self, netuid: int, commit_hash: str) -> Call:
+        """Commit to weights by hash (see ``Chain.commit_hash``)."""
+        return Call("SubtensorModule", "commit_weights", {"netuid": netuid, "commit_hash": commit_hash})
+
+    def reveal_weights(self, netuid: int, uids: Sequence[int], values: Sequence[int], salt: Sequence[int],
+                       version_key: int) -> Call:
+        """Reveal committed weights (u16 values, the u16 salt used for the commit)."""
+        return Call("SubtensorModule", "reveal_weights", {"netuid": netuid, "uids": list(uids), "values": list(values),
+                                                          "salt": list(salt), "version_key": version_key})
+
+    def serve_axon(self, netuid: int, ip: str, port: int, protocol: int = 4, version: int = 1) -> Call:
+        """Announce the signing hotkey's endpoint; ``ip`` is IPv4 or IPv6 text (UsageError otherwise)."""
+        import ipaddress
+
+        from btkit.errors import UsageError
+
+        try:
+            addr = ipaddress.ip_address(ip)
+        except ValueError:
+            raise UsageError(f"not an IP address: {ip!r}") from None
+        return Call("SubtensorModule", "serve_axon", {"netuid": netuid, "version": version, "ip": int(addr),
+                                                      "port": port, "ip_type": addr.version, "protocol": protocol,
+                                                      "placeholder1": 0, "placeholder2": 0})
+
+
+class Chain(abc.ABC):
+    """A chain btkit talks to. ``url`` is the endpoint; ``kind`` is ``"localnet"`` or ``"subtensor"``."""
+
+    kind: str
+    url: str
+    calls: Calls = Calls()
+
+    # -- node and blocks ---------------------------------------------------------------
+    @abc.abstractmethod
+    def node_info(self) -> NodeInfo:
+        """Which node answers, its chain, runtime version and head."""
+
+    @abc.abstractmethod
+    def head(self) -> Head:
+        """The best block (number, hash)."""
+
+    def block_number(self) -> int:
+        return self.head().number
+
+    @abc.abstractmethod
+    def block_events(self, block: int) -> list[Event]:
+        """Every event of block ``block`` (with the index of the extrinsic that emitted it), in order;
+        the transfers into an address show as ``Balances.Transfer`` events with ``from``/``to``/``amount``."""
+
+    # -- accounts ----------------------------------------------------------------------
+    @abc.abstractmethod
+    def balance(self, address: str) -> Balance:
+        """Free balance of ``address``."""
+
+    @abc.abstractmethod
+    def next_nonce(self, address: str) -> int:
+        """The nonce the next extrinsic of ``address`` must carry (counts the node's pool)."""
+
+    @abc.abstractmethod
+    def stakes_of(self, coldkey: str) -> list[StakeInfo]:
+        """Every (hotkey, netuid) stake held by ``coldkey``."""
+
+    @abc.abstractmethod
+    def hotkey_info(self, hotkey: str) -> HotkeyInfo:
+        """Owner, take and registrations of ``hotkey``."""
+
+    def hotkey_infos(self, hotkeys: Sequence[str]) -> list[HotkeyInfo]:
+        """``hotkey_info`` of each, in order (backends may fetch them in one round trip)."""
+        return [self.hotkey_info(hk) for hk in hotkeys]
+
+    # -- subnets -----------------------------------------------------------------------
+    @abc.abstractmethod
+    def subnets(self) -> list[SubnetInfo]:
+        """Every subnet, by netuid."""
+
+    @abc.abstractmethod
+    def subnet_info(self, netuid: int) -> SubnetInfo:
+        """One subnet."""
+
+    @abc.abstractmethod
+    def hyperparameters(self, netuid: int) -> Hyperparameters:
+        """A subnet's hyperparameters."""
+
+    @abc.abstractmethod
+    def metagraph(self, netuid: int) -> Metagraph:
+        """Every uid of a subnet, with stake, consensus outputs and axon."""
+
+    @abc.abstractmethod
+    def weights(self, netuid: int) -> Weights:
+        """Every uid's stored weights (u16) on a subnet."""
+
+    @abc.abstractmethod
+    def burn_cost(self, netuid: int) -> Balance:
+        """What ``burned_register`` on ``netuid`` recycles now."""
+
+    @abc.abstractmethod
+    def lock_cost(self) -> Balance:
+        """What ``register_network`` locks now."""
+
+    @abc.abstractmethod
+    def next_epoch(self, netuid: int) -> EpochSchedule:
+        """When the subnet's next epoch runs."""
+
+    def last_epoch(self, netuid: int) -> dict[str, Any] | None:
+        """btkit's record of the subnet's last epoch (``block``, ``rao_emission``, ``owner_cut``,
+        ``recycled``, and per uid ``explain`` rows with the reasons a uid earned nothing), None before
+        the first. Only btkit's localnet keeps it: other backends raise ``Unsupported``."""
+        raise Unsupported(f"epoch records need btkit's localnet; {self.url} is a {self.kind} node")
+
+    # -- registration by proof of work -------------------------------------------------
+    def pow_prefix(self, netuid: int, block_hash: bytes, hotkey_public: bytes, coldkey_public: bytes) -> bytes:
+        """The bytes btkit's PoW solvers hash with a nonce for registering on ``netuid`` at the block
+        ``block_hash``; ``Calls.register`` takes the seal. Backends without PoW raise ``Unsupported``."""
+        raise Unsupported(f"registration by proof of work is not available on this {self.kind} node ({self.url})")
+
+    def faucet_difficulty(self) -> int:
+        """The PoW difficulty of ``Calls.faucet``; backends without a faucet raise ``Unsupported``."""
+        raise Unsupported(f"the faucet is only on btkit's localnet; {self.url} is a {self.kind} node")
+
+    @abc.abstractmethod
+    def commit_hash(self, hotkey: str, netuid: int, uids: Sequence[int], values: Sequence[int],
+                    salt: Sequence[int], version_key: int) -> str:
+        """The 0x hash ``Calls.commit_weights`` commits to, as this chain's runtime computes it."""
+
+    # -- submission --------------------------------------------------------------------
+    @abc.abstractmethod
+    def estimate_fee(self, signer: str, call: Call) -> Balance:
+        """The fee the node would charge ``signer`` for ``call`` now."""
+
+    @abc.abstractmethod
+    def submit(self, keypair: Any, call: Call, wait: Wait = "inclusion", timeout: float = 60,
+               nonce: int | None = None, dry_run: bool = False) -> SubmitResult:
+        """Sign ``call`` with ``keypair`` (a ``keystore.keys.Keypair``) and send it.
+
+        ``wait``: ``"none"`` returns once the node accepted it (no block, ``success`` True),
+        ``"inclusion"`` once it is in a block (with events and the dispatch result),
+        ``"finalization"`` once that block is final. ``nonce``: None = ``next_nonce``.
+        ``dry_run``: sign and estimate the fee, send nothing (the nonce does not move).
+        Raises ``ChainRejectedError`` when the node refuses it, ``NodeUnreachableError`` on timeout.
+        """
+
+    # -- capabilities ------------------------------------------------------------------
+    def dev(self, what: str) -> "DevChain":
+        """This chain's dev operations, for ``what`` (a command name, for the error message).
+        Raises ``Unsupported`` on a backend without them."""
+        raise Unsupported(f"`{what}` needs btkit's localnet; {self.url} is a {self.kind} node")
+
+    def close(self) -> None:
+        """Release connections (optional; the process exit does too)."""
+
+
+class DevChain(abc.ABC):
+    """Operations only a development chain offers (btkit's localnet): obtain with ``Chain.dev(what)``."""
+
+    @abc.abstractmethod
+    def mine(self, blocks: int = 1) -> Head:
+        """Produce ``blocks`` blocks now, in any mining mode."""
+
+    @abc.abstractmethod
+    def snapshot(self) -> int:
+        """Remember the state; returns an id for ``revert``."""
+
+    @abc.abstractmethod
+    def revert(self, snapshot_id: int) -> Head:
+        """Return to a snapshot; blocks after it are dropped."""
+
+    @abc.abstractmethod
+    def dump(self) -> dict[str, Any]:
+        """The node's whole state and head, as a JSON document ``load`` accepts."""
+
+    @abc.abstractmethod
+    def load(self, dump: dict[str, Any]) -> Head:
+        """Replace state and head with a ``dump``."""
+
+    @abc.abstractmethod
+    def set_balance(self, address: str, amount: Balance) -> Balance:
+        """Set the free balance of ``address`` (returns it)."""

@@ -1,0 +1,378 @@
+"""The typed values of the chain interface: frozen dataclasses with their units.
+
+Amounts are ``Balance`` (integers in rao; 1 TAO = 10^9 rao). Consensus outputs (rank, trust,
+consensus, incentive, dividends, validator trust, take) are u16 fixed point as stored by subtensor
+(65535 = 1.0); ``u16_to_float`` converts them. Block numbers are integers, hashes ``0x`` hex strings,
+addresses SS58 (prefix 42). ``to_json()`` gives the JSON shape btkit's ``--json`` output uses
+(amounts as integers in rao where the output shows raw chain values).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, Mapping
+
+from btkit.units import Balance
+
+U16_MAX = 65535
+Wait = Literal["none", "inclusion", "finalization"]
+
+
+def u16_to_float(value: int) -> float:
+    """A u16 fixed-point ratio (subtensor stores 1.0 as 65535) as a float in [0, 1]."""
+    return value / U16_MAX
+
+
+@dataclass(frozen=True)
+class Head:
+    """The best block: ``number`` (block height) and ``hash`` (0x hex)."""
+
+    number: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call by subtensor's names: ``Pallet.function(**args)`` (e.g. ``Balances.transfer_keep_alive``).
+
+    Args hold wire values: integers in rao for amounts, SS58 strings for accounts, u16 lists for
+    weights. Built by ``Chain.calls`` (a backend may adapt names and arguments to its runtime);
+    commands never build one themselves.
+    """
+
+    pallet: str
+    function: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return f"{self.pallet}.{self.function}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"pallet": self.pallet, "function": self.function, "args": dict(self.args)}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One runtime event: ``pallet``, ``name`` (subtensor's, e.g. ``NeuronRegistered``) and its fields."""
+
+    pallet: str
+    name: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    extrinsic: int | None = None  # index of the extrinsic in its block that emitted it, if any
+
+    def to_json(self) -> dict[str, Any]:
+        out = {"pallet": self.pallet, "name": self.name, "data": dict(self.data)}
+        if self.extrinsic is not None:
+            out["extrinsic"] = self.extrinsic
+        return out
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """What became of a submitted extrinsic.
+
+    ``success`` is the dispatch result (inclusion is not success); ``error`` is the dispatch error
+    as ``"Pallet.ErrorName"`` (subtensor's names, e.g. ``SubtensorModule.HotKeyAlreadyRegisteredInSubNet``)
+    with ``message`` the node's text. ``block``/``block_hash`` are None for ``wait="none"`` and
+    dry runs. ``fee`` is what the node charged (or estimates, for a dry run), None where unknown.
+    ``dry_run`` marks a result of ``submit(..., dry_run=True)``: signed, never sent.
+    """
+
+    hash: str
+    success: bool
+    block: int | None = None
+    block_hash: str | None = None
+    error: str | None = None
+    message: str | None = None
+    events: tuple[Event, ...] = ()
+    fee: Balance | None = None
+    dry_run: bool = False
+
+    def event(self, name: str) -> Mapping[str, Any] | None:
+        """The fields of the first event called ``name`` (e.g. ``NeuronRegistered``), else None."""
+        return next((e.data for e in self.events if e.name == name), None)
+
+    def raise_for_error(self) -> "SubmitResult":
+        """Inclusion is not success: raise ``DispatchFailed`` (exit 4) with btkit's explanation."""
+        if not self.success:
+            from btkit.chain.errors import DispatchFailed
+
+            raise DispatchFailed(self)
+        return self
+
+    def to_json(self) -> dict[str, Any]:
+        return {"hash": self.hash, "success": self.success, "block": self.block, "block_hash": self.block_hash,
+                "error": self.error, "message": self.message, "events": [e.to_json() for e in self.events],
+                "fee": None if self.fee is None else self.fee.rao, "dry_run": self.dry_run}
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    """Who answers at ``url``: ``kind`` is ``"localnet"`` (btkit's node) or ``"subtensor"`` (a Substrate node).
+
+    ``chain`` is the node's chain name (``system_chain``), ``spec_version`` the runtime version
+    (None on btkit's localnet, which has none), ``block_time`` seconds per block where known.
+    The localnet-only fields (``mining``, ``pool``, ``profile``, ...) are None on other nodes.
+    """
+
+    kind: Literal["localnet", "subtensor"]
+    url: str
+    chain: str
+    genesis_hash: str
+    head: int
+    head_hash: str
+    spec_version: int | None = None
+    block_time: float | None = None
+    version: str | None = None
+    mining: str | None = None
+    pool: int | None = None
+    profile: str | None = None
+    ephemeral: bool | None = None
+    data_dir: str | None = None
+    pid: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Subnet:
+    """A subnet's identity: owner coldkey/hotkey (SS58), creation block, the TAO locked, started or not."""
+
+    netuid: int
+    owner_coldkey: str
+    owner_hotkey: str
+    registered_at: int
+    lock: Balance
+    started: bool
+    started_at: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = {"netuid": self.netuid, "owner_coldkey": self.owner_coldkey, "owner_hotkey": self.owner_hotkey,
+               "registered_at": self.registered_at, "lock": self.lock.rao, "started": self.started}
+        if self.started_at is not None:
+            out["started_at"] = self.started_at
+        return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubnetInfo(Subnet):
+    """A subnet with its counters: ``n`` of ``max_n`` uids, ``tempo`` (blocks), ``burn`` (the burn
+    registration cost now), PoW ``difficulty``, ``total_stake`` on its hotkeys, ``pending_emission``
+    (rao waiting for the next epoch) and ``recycled`` (rao burnt by registrations)."""
+
+    n: int
+    max_n: int
+    tempo: int
+    burn: Balance
+    difficulty: int
+    total_stake: Balance
+    pending_emission: Balance = Balance(0)
+    recycled: Balance = Balance(0)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "n": self.n, "max_n": self.max_n, "tempo": self.tempo, "burn": self.burn.rao,
+                "difficulty": self.difficulty, "total_stake": self.total_stake.rao,
+                "pending_emission": self.pending_emission.rao, "recycled": self.recycled.rao}
+
+
+@dataclass(frozen=True)
+class Hyperparameters:
+    """A subnet's hyperparameters, by subtensor's names (``SubtensorModule`` storage / ``AdminUtils.sudo_set_*``).
+
+    Units: ``tempo``, ``immunity_period``, ``weights_rate_limit``, ``activity_cutoff``,
+    ``adjustment_interval``, ``serving_rate_limit`` in blocks; ``kappa``, ``bonds_penalty``,
+    ``alpha_low``, ``alpha_high``, ``max_weights_limit`` u16 fixed point; ``burn``, ``min_burn``,
+    ``max_burn``, ``stake_threshold`` rao; ``adjustment_alpha`` u64 fixed point;
+    ``bonds_moving_avg`` parts per million; the rest counts or flags.
+    """
+
+    tempo: int
+    kappa: int
+    immunity_period: int
+    min_allowed_weights: int
+    max_weights_limit: int
+    weights_version: int
+    weights_rate_limit: int
+    activity_cutoff: int
+    max_allowed_uids: int
+    max_allowed_validators: int
+    bonds_moving_avg: int
+    bonds_penalty: int
+    difficulty: int
+    min_difficulty: int
+    max_difficulty: int
+    burn: int
+    min_burn: int
+    max_burn: int
+    adjustment_interval: int
+    adjustment_alpha: int
+    target_regs_per_interval: int
+    max_regs_per_block: int
+    serving_rate_limit: int
+    commit_reveal_weights_enabled: bool
+    registration_allowed: bool
+    pow_registration_allowed: bool
+    yuma_version: int
+    liquid_alpha_enabled: bool
+    alpha_low: int
+    alpha_high: int
+    stake_threshold: int
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> "Hyperparameters":
+        """From a name -> value mapping; missing names raise KeyError, unknown ones are ignored."""
+        return cls(**{name: values[name] for name in cls.names()})
+
+    @property
+    def pow_difficulty(self) -> int:
+        """The difficulty a PoW seal must meet now: ``difficulty`` clamped to [min, max]."""
+        return max(self.min_difficulty, min(self.max_difficulty, self.difficulty))
+
+    def to_json(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.names()}
+
+
+@dataclass(frozen=True)
+class AxonInfo:
+    """A served endpoint: ``ip`` (text), ``port``, ``ip_type`` (4 or 6), ``protocol``, ``version``,
+    ``block`` it was served at."""
+
+    ip: str
+    port: int
+    ip_type: int = 4
+    protocol: int = 4
+    version: int = 1
+    block: int | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.ip}]" if self.ip_type == 6 else self.ip
+        return f"http://{host}:{self.port}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"block": self.block, "version": self.version, "ip": self.ip, "port": self.port,
+                "ip_type": self.ip_type, "protocol": self.protocol}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Neuron:
+    """One uid of a subnet.
+
+    ``stake``: total stake on the hotkey in the subnet; ``emission``: rao earned at the last epoch;
+    ``rank``/``trust``/``consensus``/``incentive``/``dividends``/``vtrust`` (validator trust) and
+    ``take``: u16 fixed point (``u16_to_float``); ``last_update``/``registered_at``: blocks.
+    """
+
+    uid: int
+    hotkey: str
+    coldkey: str
+    stake: Balance
+    rank: int = 0
+    trust: int = 0
+    consensus: int = 0
+    incentive: int = 0
+    dividends: int = 0
+    vtrust: int = 0
+    emission: Balance = Balance(0)
+    validator_permit: bool = False
+    last_update: int = 0
+    registered_at: int = 0
+    active: bool = True
+    pruning_score: int = 0
+    take: int = 0
+    axon: AxonInfo | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"uid": self.uid, "hotkey": self.hotkey, "coldkey": self.coldkey, "registered_at": self.registered_at,
+                "last_update": self.last_update, "axon": self.axon.to_json() if self.axon else None,
+                "permit": self.validator_permit, "emission": self.emission.rao, "consensus": self.consensus,
+                "incentive": self.incentive, "dividends": self.dividends, "trust": self.trust, "rank": self.rank,
+                "vtrust": self.vtrust, "pruning_score": self.pruning_score, "active": self.active,
+                "stake": self.stake.rao, "take": self.take}
+
+
+@dataclass(frozen=True)
+class Metagraph:
+    """Every uid of subnet ``netuid`` at block ``block`` (neurons ordered by uid)."""
+
+    netuid: int
+    block: int
+    neurons: tuple[Neuron, ...]
+    subnet: Subnet
+
+    @property
+    def n(self) -> int:
+        return len(self.neurons)
+
+    def by_hotkey(self, hotkey: str) -> Neuron | None:
+        return next((nn for nn in self.neurons if nn.hotkey == hotkey), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"netuid": self.netuid, "block": self.block, "n": self.n,
+                "neurons": [nn.to_json() for nn in self.neurons], "subnet": self.subnet.to_json()}
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A hotkey's ``uid`` on subnet ``netuid``."""
+
+    netuid: int
+    uid: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"netuid": self.netuid, "uid": self.uid}
+
+
+@dataclass(frozen=True)
+class HotkeyInfo:
+    """A hotkey: its ``owner`` coldkey (None when unclaimed), delegate ``take`` (u16 fixed point) and
+    the subnets it is registered on."""
+
+    hotkey: str
+    owner: str | None
+    take: int
+    registrations: tuple[Registration, ...] = ()
+
+    def uid_on(self, netuid: int) -> int | None:
+        return next((r.uid for r in self.registrations if r.netuid == netuid), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"hotkey": self.hotkey, "owner": self.owner, "take": self.take,
+                "registrations": [r.to_json() for r in self.registrations]}
+
+
+@dataclass(frozen=True)
+class StakeInfo:
+    """Stake of ``coldkey`` on ``hotkey`` in subnet ``netuid``, in rao."""
+
+    coldkey: str
+    hotkey: str
+    netuid: int
+    stake: Balance
+
+    def to_json(self) -> dict[str, Any]:
+        return {"hotkey": self.hotkey, "netuid": self.netuid, "stake": self.stake.rao}
+
+
+@dataclass(frozen=True)
+class EpochSchedule:
+    """When subnet ``netuid`` (``tempo`` blocks per epoch) runs its next epoch, seen at block ``head``."""
+
+    netuid: int
+    head: int
+    tempo: int
+    next_epoch_block: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"netuid": self.netuid, "head": self.head, "tempo": self.tempo,
+                "next_epoch_block": self.next_epoch_block}
+
+
+Weights = dict[int, list[tuple[int, int]]]
+"""uid -> [(destination uid, u16 weight)] as stored (subtensor's ``Weights`` map)."""
