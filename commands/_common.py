@@ -58,10 +58,10 @@ Network = typer.Option(None, "--network", "--subtensor.network", help="'local' o
 
 
 def client(network: Optional[str]):
-    """The chain client for --network (``local`` finds the default localnet's port)."""
-    from btkit.chain import ChainClient, resolve_network
+    """The ``btkit.chain.Chain`` for --network (``local`` finds the default localnet's port)."""
+    from btkit.chain import connect
 
-    return ChainClient(resolve_network(network, cfg=settings()))
+    return connect(network, cfg=settings())
 
 
 def unlock_coldkey(wallet, password_file: Optional[str]):
@@ -87,8 +87,8 @@ def confirm_or_abort(question: str) -> None:
     raise UsageError("cancelled")
 
 
-def submit(chain, keypair, call: dict, what: str):
-    """Submit, wait for inclusion, raise the dispatch error if the call failed."""
+def submit(chain, keypair, call, what: str):
+    """Submit a ``btkit.chain.Call``, wait for inclusion, raise the dispatch error if the call failed."""
     with env().status(f"{what}: submitting and waiting for inclusion..."):
         return chain.submit(keypair, call).raise_for_error()
 

@@ -18,16 +18,6 @@ def _group() -> None:
     """Announce axon endpoints."""
 
 
-def ip_to_int(ip: str) -> tuple[int, int]:
-    import ipaddress
-
-    try:
-        addr = ipaddress.ip_address(ip)
-    except ValueError:
-        raise UsageError(f"not an IP address: {ip!r}") from None
-    return int(addr), addr.version
-
-
 @app.command()
 def serve(netuid: int = Netuid, ip: str = typer.Option(..., "--ip"), port: int = typer.Option(..., "--port"),
           protocol: int = typer.Option(4, "--protocol"), version: int = typer.Option(1, "--version-key"),
@@ -35,15 +25,11 @@ def serve(netuid: int = Netuid, ip: str = typer.Option(..., "--ip"), port: int =
           hotkey: Optional[str] = Hotkey, password_file: Optional[str] = PasswordFile,
           network: Optional[str] = Network) -> None:
     """Sign serve_axon with the hotkey: IP and port of its miner on --netuid."""
-    from btkit.extrinsic import call
-
     if not 1 <= port <= 65535:
         raise UsageError("--port must be between 1 and 65535")
-    ip_int, ip_type = ip_to_int(ip)
-    kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
     chain = client(network)
-    result = submit(chain, kp, call("SubtensorModule", "serve_axon", netuid=netuid, version=version, ip=ip_int,
-                                    port=port, ip_type=ip_type, protocol=protocol, placeholder1=0, placeholder2=0),
-                    "serve_axon")
+    serve_call = chain.calls.serve_axon(netuid, ip, port, protocol, version)  # checks the IP before unlocking
+    kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
+    result = submit(chain, kp, serve_call, "serve_axon")
     env().result({"netuid": netuid, "hotkey": kp.ss58_address, "ip": ip, "port": port, "block": result.block},
                  lambda out: out.print(f"serving {ip}:{port} for {kp.ss58_address} on subnet {netuid}", markup=False))

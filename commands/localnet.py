@@ -22,10 +22,16 @@ def _data_dir(value: Optional[Path]) -> Path:
     return (value or settings().path_value("localnet.data_dir")).expanduser().resolve()
 
 
-def _client(data_dir: Optional[Path]):
-    from btkit.chain import ChainClient, resolve_network
+def _chain(data_dir: Optional[Path]):
+    """The localnet of a data directory (a ``btkit.chain.Chain``)."""
+    from btkit.chain import connect
 
-    return ChainClient(resolve_network("local", _data_dir(data_dir), cfg=settings()))
+    return connect("local", _data_dir(data_dir), cfg=settings())
+
+
+def _dev(data_dir: Optional[Path], what: str):
+    """Its dev operations (``btkit.chain.DevChain``)."""
+    return _chain(data_dir).dev(what)
 
 
 def _banner(info: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
@@ -134,10 +140,10 @@ def status(data_dir: Optional[Path] = DataDir) -> None:
     info = control.running(dd)
     if info is None:
         raise NodeUnreachableError(f"no localnet running for {dd} — run `btkit localnet up`")
-    node = _client(data_dir).node_info()
-    data = {"running": True, "pid": info["pid"], "url": info["url"], "data_dir": str(dd), "head": node["head"],
-            "head_hash": node["head_hash"], "mining": node["mining"], "pool": node["pool"],
-            "genesis_hash": node["genesis_hash"], "log": info["log"]}
+    node = _chain(data_dir).node_info()
+    data = {"running": True, "pid": info["pid"], "url": info["url"], "data_dir": str(dd), "head": node.head,
+            "head_hash": node.head_hash, "mining": node.mining, "pool": node.pool,
+            "genesis_hash": node.genesis_hash, "log": info["log"]}
     env().result(data, lambda out: out.print(
         f"running  pid {data['pid']}  {data['url']}\nhead     #{data['head']} {data['head_hash']}\n"
         f"mining   {data['mining']}   pool {data['pool']}\ndata dir {dd}", markup=False))
@@ -186,25 +192,24 @@ def mine(blocks: int = typer.Argument(1, help="How many blocks."), data_dir: Opt
     """Produce N blocks now (any mining mode)."""
     if not 1 <= blocks <= 100_000:
         raise UsageError("N must be between 1 and 100000")
-    result = _client(data_dir).call("localnet_mine", blocks, timeout=max(10, blocks / 100))
-    env().result(result, lambda out: out.print(f"head #{result['head']} {result['hash']}", markup=False))
+    head = _dev(data_dir, "localnet mine").mine(blocks)
+    env().result({"head": head.number, "hash": head.hash}, lambda out: out.print(f"head #{head.number} {head.hash}",
+                                                                                 markup=False))
 
 
 @app.command()
 def snapshot(data_dir: Optional[Path] = DataDir) -> None:
     """Remember the current state; `revert ID` returns to it (snapshots live until the node stops)."""
-    sid = _client(data_dir).call("localnet_snapshot")
+    sid = _dev(data_dir, "localnet snapshot").snapshot()
     env().result({"snapshot": sid}, lambda out: out.print(str(sid)))
 
 
 @app.command()
 def revert(snapshot_id: int = typer.Argument(..., metavar="ID"), data_dir: Optional[Path] = DataDir) -> None:
     """Return to a snapshot: state, head and blocks after it are dropped."""
-    client = _client(data_dir)
-    client.call("localnet_revert", snapshot_id)
-    head = client.head()
-    env().result({"reverted": snapshot_id, "head": head["number"], "hash": head["hash"]},
-                 lambda out: out.print(f"reverted to snapshot {snapshot_id}: head #{head['number']}"))
+    head = _dev(data_dir, "localnet revert").revert(snapshot_id)
+    env().result({"reverted": snapshot_id, "head": head.number, "hash": head.hash},
+                 lambda out: out.print(f"reverted to snapshot {snapshot_id}: head #{head.number}"))
 
 
 @app.command()
@@ -213,7 +218,7 @@ def dump(file: Path = typer.Argument(..., help="Where to write the state (JSON).
     """Write the node's state and head to FILE."""
     from keystore.fs import atomic_write
 
-    doc = _client(data_dir).call("localnet_dump", timeout=60)
+    doc = _dev(data_dir, "localnet dump").dump()
     atomic_write(file, json.dumps(doc).encode(), mode=0o644)
     env().result({"file": str(file), "head": doc["head"]["header"]["number"], "keys": len(doc["state"])},
                  lambda out: out.print(f"dumped head #{doc['head']['header']['number']} to {file}"))
@@ -227,8 +232,8 @@ def load(file: Path = typer.Argument(..., help="A file written by `localnet dump
         doc = json.loads(file.read_text())
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read dump {file}: {exc}") from None
-    result = _client(data_dir).call("localnet_load", doc, timeout=60)
-    env().result(result, lambda out: out.print(f"loaded {file}: head #{result['head']}"))
+    head = _dev(data_dir, "localnet load").load(doc)
+    env().result({"head": head.number, "hash": head.hash}, lambda out: out.print(f"loaded {file}: head #{head.number}"))
 
 
 @app.command()

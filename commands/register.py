@@ -26,7 +26,6 @@ def register(
     password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
 ) -> None:
     """Register the wallet's hotkey on --netuid: pay the subnet's burn from the coldkey, or --pow."""
-    from btkit.extrinsic import call
     from btkit.units import Balance
 
     wallet = open_wallet(wallet_path, wallet_name)
@@ -35,50 +34,44 @@ def register(
     if pow_:
         _register_pow(chain, wallet, hotkey, netuid, processes, device, timeout, password_file)
         return
-    cost = int(chain.call("subtensor_burnCost", netuid))
-    if max_cost is not None and cost > Balance.from_tao(max_cost).rao:
-        raise UsageError(f"the burn is {Balance(cost)}, above --max-cost {max_cost}",
+    cost = chain.burn_cost(netuid)
+    if max_cost is not None and cost > Balance.from_tao(max_cost):
+        raise UsageError(f"the burn is {cost}, above --max-cost {max_cost}",
                          hint="wait for the burn to adjust down, or raise --max-cost")
-    confirm_or_abort(f"Register {hk} on subnet {netuid} for {Balance(cost)} (recycled)?")
+    confirm_or_abort(f"Register {hk} on subnet {netuid} for {cost} (recycled)?")
     kp = unlock_coldkey(wallet, password_file)
-    result = submit(chain, kp, call("SubtensorModule", "burned_register", netuid=netuid, hotkey=hk), "burned_register")
-    uid = next(e["data"]["uid"] for e in result.events if e["name"] == "NeuronRegistered")
-    env().result({"netuid": netuid, "uid": uid, "hotkey": hk, "cost": cost, "block": result.block},
-                 lambda out: out.print(f"registered {hk} as uid {uid} on subnet {netuid} for {Balance(cost)}",
-                                       markup=False))
+    result = submit(chain, kp, chain.calls.burned_register(netuid, hk), "burned_register")
+    uid = result.event("NeuronRegistered")["uid"]
+    env().result({"netuid": netuid, "uid": uid, "hotkey": hk, "cost": cost.rao, "block": result.block},
+                 lambda out: out.print(f"registered {hk} as uid {uid} on subnet {netuid} for {cost}", markup=False))
 
 
 def _register_pow(chain, wallet, hotkey, netuid: int, processes, device: str, timeout: float, password_file) -> None:
     from btkit.chain import DispatchFailed
-    from btkit.extrinsic import call
-    from btkit.pow import pow_prefix
 
     hot = unlock_hotkey(wallet, hotkey, password_file)
     cold = wallet.coldkeypub()
-    hp = chain.call("subtensor_hyperparameters", netuid)
-    if not hp["pow_registration_allowed"]:
+    if not chain.hyperparameters(netuid).pow_registration_allowed:
         raise UsageError(f"proof-of-work registration is disabled on subnet {netuid}",
                          hint="register by burn: drop --pow")
 
     def difficulty() -> int:
-        p = chain.call("subtensor_hyperparameters", netuid)
-        return max(p["min_difficulty"], min(p["max_difficulty"], p["difficulty"]))
+        return chain.hyperparameters(netuid).pow_difficulty
 
     def prefix_for(block_hash: bytes) -> bytes:
-        return pow_prefix(netuid, block_hash, hot.public_key, cold.public_key)
+        return chain.pow_prefix(netuid, block_hash, hot.public_key, cold.public_key)
 
     for attempt in range(3):
         solution, solver_name = run_pow(chain, prefix_for, difficulty, device, processes, timeout)
         try:
-            result = submit(chain, hot, call("SubtensorModule", "register", netuid=netuid,
-                                             block_number=solution.work_block, nonce=solution.nonce,
-                                             work=solution.work, hotkey=hot.ss58_address,
-                                             coldkey=cold.ss58_address), "register")
+            result = submit(chain, hot, chain.calls.register(netuid, solution.work_block, solution.nonce,
+                                                             solution.work, hot.ss58_address, cold.ss58_address),
+                            "register")
             break
         except DispatchFailed as exc:  # the window closed between solving and inclusion: solve again
             if exc.result.error != "SubtensorModule.InvalidWorkBlock" or attempt == 2:
                 raise
-    uid = next(e["data"]["uid"] for e in result.events if e["name"] == "NeuronRegistered")
+    uid = result.event("NeuronRegistered")["uid"]
     data = {"netuid": netuid, "uid": uid, "hotkey": hot.ss58_address, "coldkey": cold.ss58_address,
             "method": "pow", "nonce": solution.nonce, "work_block": solution.work_block,
             "difficulty": solution.difficulty, "attempts": solution.attempts, "seconds": round(solution.seconds, 3),

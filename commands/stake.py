@@ -18,7 +18,6 @@ HotkeySS58 = typer.Option(None, "--hotkey-ss58", "--delegate", help="Stake to th
 
 
 def _move(op: str, netuid: int, amount: str, wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network):
-    from btkit.extrinsic import call
     from btkit.units import Balance
 
     wallet = open_wallet(wallet_path, wallet_name)
@@ -30,11 +29,9 @@ def _move(op: str, netuid: int, amount: str, wallet_path, wallet_name, hotkey, h
     confirm_or_abort(f"{'Stake' if op == 'add' else 'Unstake'} {value} {'to' if op == 'add' else 'from'} {hk} "
                      f"on subnet {netuid}?")
     kp = unlock_coldkey(wallet, password_file)
-    arg = "amount_staked" if op == "add" else "amount_unstaked"
-    result = submit(chain, kp, call("SubtensorModule", f"{op}_stake", hotkey=hk, netuid=netuid, **{arg: value.rao}),
-                    f"{op}_stake")
-    stakes = chain.call("subtensor_stakesOf", kp.ss58_address)
-    now = sum(s["stake"] for s in stakes if s["hotkey"] == hk and s["netuid"] == netuid)
+    build = chain.calls.add_stake if op == "add" else chain.calls.remove_stake
+    result = submit(chain, kp, build(hk, netuid, value), f"{op}_stake")
+    now = sum(s.stake.rao for s in chain.stakes_of(kp.ss58_address) if s.hotkey == hk and s.netuid == netuid)
     env().result({"op": op, "hotkey": hk, "netuid": netuid, "amount": value, "stake_now": Balance(now),
                   "block": result.block},
                  lambda out: out.print(f"{'staked' if op == 'add' else 'unstaked'} {value}; stake on {hk} in subnet "
@@ -64,21 +61,21 @@ def list_(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] =
           ss58: Optional[str] = typer.Option(None, "--ss58", help="Any coldkey address."),
           network: Optional[str] = Network) -> None:
     """Stakes held by the wallet's coldkey."""
-    from btkit.units import Balance
     from keystore.keys import Keypair
 
     coldkey = Keypair.public_only(ss58).ss58_address if ss58 else open_wallet(wallet_path, wallet_name).coldkeypub().ss58_address
-    stakes = client(network).call("subtensor_stakesOf", coldkey)
+    stakes = client(network).stakes_of(coldkey)
 
     def human(out) -> None:
         from rich.table import Table
 
         t = Table("netuid", "hotkey", "stake", box=None)
         for s in stakes:
-            t.add_row(str(s["netuid"]), s["hotkey"], str(Balance(s["stake"])))
+            t.add_row(str(s.netuid), s.hotkey, str(s.stake))
         out.print(t if stakes else f"no stakes for {coldkey}")
 
-    env().result({"coldkey": coldkey, "stakes": stakes, "total": sum(s["stake"] for s in stakes)}, human)
+    env().result({"coldkey": coldkey, "stakes": [s.to_json() for s in stakes],
+                  "total": sum(s.stake.rao for s in stakes)}, human)
 
 
 @app.command("set-take")
@@ -87,20 +84,18 @@ def set_take(take: float = typer.Option(..., "--take", help="Delegate take in pe
              hotkey: Optional[str] = Hotkey, password_file: Optional[str] = PasswordFile,
              network: Optional[str] = Network) -> None:
     """Raise or lower the take of the wallet's hotkey as a delegate."""
-    from btkit.extrinsic import call
-
     if not 0 <= take <= 18:
         raise UsageError("--take is a percentage between 0 and 18")
     wallet = open_wallet(wallet_path, wallet_name)
     hk = hotkey_address(wallet, hotkey)
     chain = client(network)
-    current = int(chain.call("subtensor_hotkeyInfo", hk)["take"])
+    current = chain.hotkey_info(hk).take
     new = round(take / 100 * 65535)
     if new == current:
         env().result({"hotkey": hk, "take": new, "changed": False}, lambda out: out.print("take unchanged"))
         return
     kp = unlock_coldkey(wallet, password_file)
-    function = "increase_take" if new > current else "decrease_take"
-    submit(chain, kp, call("SubtensorModule", function, hotkey=hk, take=new), function)
+    take_call = chain.calls.set_take(hk, new, current)
+    submit(chain, kp, take_call, take_call.function)
     env().result({"hotkey": hk, "take": new, "previous": current, "changed": True},
                  lambda out: out.print(f"take of {hk}: {current / 655.35:.2f}% -> {new / 655.35:.2f}%", markup=False))

@@ -30,57 +30,56 @@ def create(
     password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
 ) -> None:
     """Create a subnet owned by the wallet's coldkey; the wallet's hotkey becomes uid 0."""
-    from btkit.extrinsic import call
     from btkit.units import Balance
 
     wallet = open_wallet(wallet_path, wallet_name)
     owner_hotkey = hotkey_address(wallet, hotkey)
     chain = client(network)
-    cost = int(chain.call("subtensor_lockCost"))
-    if max_cost is not None and cost > Balance.from_tao(max_cost).rao:
-        raise UsageError(f"the lock cost is {_tao(cost)}, above --max-cost {max_cost}")
-    confirm_or_abort(f"Create a subnet for a lock cost of {_tao(cost)} (recycled)?")
+    cost = chain.lock_cost()
+    if max_cost is not None and cost > Balance.from_tao(max_cost):
+        raise UsageError(f"the lock cost is {cost}, above --max-cost {max_cost}")
+    confirm_or_abort(f"Create a subnet for a lock cost of {cost} (recycled)?")
     kp = unlock_coldkey(wallet, password_file)
-    result = submit(chain, kp, call("SubtensorModule", "register_network", hotkey=owner_hotkey), "register_network")
-    netuid = next(e["data"]["netuid"] for e in result.events if e["name"] == "NetworkAdded")
+    result = submit(chain, kp, chain.calls.register_network(owner_hotkey), "register_network")
+    netuid = result.event("NetworkAdded")["netuid"]
     started = False
     if not no_start:
-        submit(chain, kp, call("SubtensorModule", "start_call", netuid=netuid), "start_call")
+        submit(chain, kp, chain.calls.start_call(netuid), "start_call")
         started = True
-    data = {"netuid": netuid, "owner_coldkey": kp.ss58_address, "owner_hotkey": owner_hotkey, "lock_cost": cost,
+    data = {"netuid": netuid, "owner_coldkey": kp.ss58_address, "owner_hotkey": owner_hotkey, "lock_cost": cost.rao,
             "started": started, "block": result.block}
     env().result(data, lambda out: out.print(
-        f"created subnet {netuid} (lock {_tao(cost)}){' and started it' if started else ''}", markup=False))
+        f"created subnet {netuid} (lock {cost}){' and started it' if started else ''}", markup=False))
 
 
 @app.command("list")
 def list_(network: Optional[str] = Network) -> None:
     """All subnets."""
-    subnets = client(network).call("subtensor_subnets")
+    subnets = client(network).subnets()
 
     def human(out) -> None:
         from rich.table import Table
 
         t = Table("netuid", "n", "owner", "tempo", "burn", "stake", "started", box=None)
         for s in subnets:
-            t.add_row(str(s["netuid"]), f"{s['n']}/{s['max_n']}", s["owner_coldkey"][:10] + "…", str(s["tempo"]),
-                      _tao(s["burn"]), _tao(s["total_stake"]), "yes" if s["started"] else "no")
+            t.add_row(str(s.netuid), f"{s.n}/{s.max_n}", s.owner_coldkey[:10] + "…", str(s.tempo),
+                      str(s.burn), str(s.total_stake), "yes" if s.started else "no")
         out.print(t if subnets else "no subnets yet: create one with `btkit subnet create`")
 
-    env().result({"subnets": subnets}, human)
+    env().result({"subnets": [s.to_json() for s in subnets]}, human)
 
 
 @app.command()
 def show(netuid: int = Netuid, network: Optional[str] = Network) -> None:
     """One subnet's info."""
-    info = client(network).call("subtensor_subnetInfo", netuid)
+    info = client(network).subnet_info(netuid).to_json()
     env().result(info, lambda out: [out.print(f"{k:<18} {v}", markup=False) for k, v in info.items()])
 
 
 @app.command()
 def hyperparameters(netuid: int = Netuid, network: Optional[str] = Network) -> None:
     """A subnet's hyperparameters."""
-    hp = client(network).call("subtensor_hyperparameters", netuid)
+    hp = client(network).hyperparameters(netuid).to_json()
     env().result({"netuid": netuid, "hyperparameters": hp},
                  lambda out: [out.print(f"{k:<32} {v}", markup=False) for k, v in hp.items()])
 
@@ -93,10 +92,8 @@ def set_(
     password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
 ) -> None:
     """Set a hyperparameter (subnet owner or sudo)."""
-    from btkit.extrinsic import call
-
     chain = client(network)
-    current = chain.call("subtensor_hyperparameters", netuid)
+    current = chain.hyperparameters(netuid).to_json()
     if name not in current:
         raise UsageError(f"unknown hyperparameter {name!r}", hint="see `btkit subnet hyperparameters --netuid N`")
     parsed: Any
@@ -110,7 +107,7 @@ def set_(
         except ValueError:
             raise UsageError(f"{name} takes an integer") from None
     kp = unlock_coldkey(open_wallet(wallet_path, wallet_name), password_file)
-    result = submit(chain, kp, call("AdminUtils", f"sudo_set_{name}", netuid=netuid, value=parsed), f"set {name}")
+    result = submit(chain, kp, chain.calls.set_hyperparameter(netuid, name, parsed), f"set {name}")
     env().result({"netuid": netuid, "name": name, "value": parsed, "previous": current[name], "block": result.block},
                  lambda out: out.print(f"{name}: {current[name]} -> {parsed} on subnet {netuid}", markup=False))
 
@@ -118,15 +115,15 @@ def set_(
 @app.command("burn-cost")
 def burn_cost(netuid: int = Netuid, network: Optional[str] = Network) -> None:
     """What registering by burn costs now."""
-    cost = int(client(network).call("subtensor_burnCost", netuid))
-    env().result({"netuid": netuid, "burn": cost}, lambda out: out.print(_tao(cost)))
+    cost = client(network).burn_cost(netuid)
+    env().result({"netuid": netuid, "burn": cost.rao}, lambda out: out.print(str(cost)))
 
 
 @app.command("create-cost")
 def create_cost(network: Optional[str] = Network) -> None:
     """What creating a subnet locks now."""
-    cost = int(client(network).call("subtensor_lockCost"))
-    env().result({"lock_cost": cost}, lambda out: out.print(_tao(cost)))
+    cost = client(network).lock_cost()
+    env().result({"lock_cost": cost.rao}, lambda out: out.print(str(cost)))
 
 
 METAGRAPH_COLUMNS = ("uid", "stake τ", "rank", "trust", "cons", "incent", "divs", "emission τ", "vtrust", "P",
@@ -136,37 +133,41 @@ METAGRAPH_COLUMNS = ("uid", "stake τ", "rank", "trust", "cons", "incent", "divs
 @app.command()
 def metagraph(netuid: int = Netuid, network: Optional[str] = Network) -> None:
     """Every uid of a subnet: stake, consensus outputs, axon."""
-    mg = client(network).call("subtensor_metagraph", netuid)
+    mg = client(network).metagraph(netuid)
 
     def human(out) -> None:
         from rich.table import Table
 
-        t = Table(*METAGRAPH_COLUMNS, title=f"subnet {netuid} at block {mg['block']}", box=None, pad_edge=False)
-        for nn in mg["neurons"]:
-            axon = f"{nn['axon']['ip']}:{nn['axon']['port']}" if nn.get("axon") else "-"
-            u16 = lambda v: f"{v / 65535:.4f}"  # noqa: E731
-            tao = lambda v: f"{v / 1e9:,.4f}"  # noqa: E731
-            t.add_row(str(nn["uid"]), tao(nn["stake"]), u16(nn["rank"]), u16(nn["trust"]), u16(nn["consensus"]),
-                      u16(nn["incentive"]), u16(nn["dividends"]), tao(nn["emission"]), u16(nn["vtrust"]),
-                      "*" if nn["permit"] else "", str(nn["last_update"]), axon, nn["hotkey"][:8])
+        from btkit.chain import u16_to_float
+
+        t = Table(*METAGRAPH_COLUMNS, title=f"subnet {netuid} at block {mg.block}", box=None, pad_edge=False)
+        u16 = lambda v: f"{u16_to_float(v):.4f}"  # noqa: E731
+        tao = lambda b: f"{b.tao:,.4f}"  # noqa: E731
+        for nn in mg.neurons:
+            axon = f"{nn.axon.ip}:{nn.axon.port}" if nn.axon else "-"
+            t.add_row(str(nn.uid), tao(nn.stake), u16(nn.rank), u16(nn.trust), u16(nn.consensus),
+                      u16(nn.incentive), u16(nn.dividends), tao(nn.emission), u16(nn.vtrust),
+                      "*" if nn.validator_permit else "", str(nn.last_update), axon, nn.hotkey[:8])
         out.print(t)
 
-    env().result(mg, human)
+    env().result(mg.to_json(), human)
 
 
 @app.command()
 def epoch(netuid: int = Netuid, network: Optional[str] = Network) -> None:
     """Explain the subnet's last epoch: weights, consensus, who earned what, and why not."""
+    from btkit.chain import weights_to_json
+
     chain = client(network)
-    record = chain.call("subtensor_lastEpoch", netuid)
-    nxt = chain.call("subtensor_nextEpoch", netuid)
+    record = chain.last_epoch(netuid)
+    nxt = chain.next_epoch(netuid).to_json()
     if record is None:
         env().result({"netuid": netuid, "last_epoch": None, **nxt},
                      lambda out: out.print(f"no epoch yet on subnet {netuid}; the next is at block "
                                            f"{nxt['next_epoch_block']}", markup=False))
         return
-    weights = chain.call("subtensor_weights", netuid)
-    data = {"netuid": netuid, "last_epoch": record, "weights": weights, **nxt}
+    weights = chain.weights(netuid)
+    data = {"netuid": netuid, "last_epoch": record, "weights": weights_to_json(weights), **nxt}
 
     def human(out) -> None:
         from rich.table import Table
@@ -174,7 +175,7 @@ def epoch(netuid: int = Netuid, network: Optional[str] = Network) -> None:
         out.print(f"epoch at block {record['block']}: {_tao(record['rao_emission'])} to miners and validators, "
                   f"{_tao(record['owner_cut'])} owner cut, {_tao(record['recycled'])} recycled; next epoch at block "
                   f"{nxt['next_epoch_block']}", markup=False)
-        rows = {int(k): v for k, v in weights.items() if v}
+        rows = {uid: row for uid, row in weights.items() if row}
         if rows:
             out.print("\nweights (validator uid -> uid:weight)")
             for uid, row in sorted(rows.items()):

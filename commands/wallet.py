@@ -392,12 +392,11 @@ def balance(
     network: Optional[str] = Network,
 ) -> None:
     """Free balance of the wallet's coldkey (or of --ss58)."""
-    from btkit.units import Balance
     from keystore.keys import Keypair
 
     address = Keypair.public_only(ss58).ss58_address if ss58 else open_wallet(wallet_path, wallet_name).coldkeypub().ss58_address
     chain = client(network)
-    free = Balance(chain.balance(address))
+    free = chain.balance(address)
     env().result({"address": address, "free": free, "network": chain.url},
                  lambda out: out.print(f"{address}  {free}", markup=False))
 
@@ -411,7 +410,6 @@ def transfer(
     password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
 ) -> None:
     """Send TAO from the wallet's coldkey (asks to confirm unless -y)."""
-    from btkit.extrinsic import call
     from btkit.units import Balance
     from keystore.keys import Keypair
 
@@ -422,13 +420,12 @@ def transfer(
     wallet = open_wallet(wallet_path, wallet_name)
     sender = wallet.coldkeypub().ss58_address
     chain = client(network)
-    free = Balance(chain.balance(sender))  # also fails fast (exit 3) when no node answers
+    free = chain.balance(sender)  # also fails fast (exit 3) when no node answers
     confirm_or_abort(f"Transfer {value} from {sender} (balance {free}) to {dest}?")
     kp = unlock_coldkey(wallet, password_file)
-    function = "transfer_allow_death" if allow_death else "transfer_keep_alive"
     with env().status("Submitting and waiting for inclusion..."):
-        result = chain.submit(kp, call("Balances", function, dest=dest, value=value.rao)).raise_for_error()
-    after = Balance(chain.balance(sender))
+        result = chain.submit(kp, chain.calls.transfer(dest, value, keep_alive=not allow_death)).raise_for_error()
+    after = chain.balance(sender)
     env().result({"from": sender, "to": dest, "amount": value, "balance_after": after, "extrinsic": result},
                  lambda out: out.print(f"sent {value} to {dest} in block #{result.block}; balance now {after}",
                                        markup=False))
@@ -445,14 +442,13 @@ def overview(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str
     chain = client(network)
     names = wallet.hotkey_names()
     hotkeys = {name: wallet.hotkeypub(name).ss58_address for name in names}
-    calls = [("balances_account", [cold]), ("subtensor_stakesOf", [cold])]
-    calls += [("subtensor_hotkeyInfo", [addr]) for addr in hotkeys.values()]
-    replies = chain.batch(calls)
-    free, stakes, infos = replies[0]["free"], replies[1], replies[2:]
+    free = chain.balance(cold).rao
+    stakes = [s.to_json() for s in chain.stakes_of(cold)]
+    infos = chain.hotkey_infos(list(hotkeys.values()))
     rows = []
     for (name, addr), info in zip(hotkeys.items(), infos):
         staked = [s for s in stakes if s["hotkey"] == addr]
-        rows.append({"name": name, "ss58_address": addr, "registrations": info["registrations"],
+        rows.append({"name": name, "ss58_address": addr, "registrations": [r.to_json() for r in info.registrations],
                      "stake": sum(s["stake"] for s in staked), "stakes": staked})
     total_stake = sum(s["stake"] for s in stakes)
     data = {"wallet": wallet.name, "coldkey": cold, "free": Balance(free), "staked": Balance(total_stake),
@@ -478,20 +474,18 @@ def faucet(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] 
            processes: Optional[int] = PowProcesses, device: str = PowDevice, timeout: float = PowTimeout,
            password_file: Optional[str] = PasswordFile, network: Optional[str] = Network) -> None:
     """Localnet: solve a proof of work to mint 1,000 TAO to the wallet's coldkey."""
-    from btkit.extrinsic import call
-    from btkit.pow import pow_prefix
     from btkit.units import Balance
-    from localnet.runtime.pow import FAUCET_DIFFICULTY
 
     wallet = open_wallet(wallet_path, wallet_name)
     chain = client(network)
+    difficulty = chain.faucet_difficulty()  # before unlocking: a chain without a faucet says so first
     kp = unlock_coldkey(wallet, password_file)
-    solution, solver_name = run_pow(chain, lambda bh: pow_prefix(0, bh, kp.public_key, kp.public_key),
-                                    lambda: FAUCET_DIFFICULTY, device, processes, timeout)
+    solution, solver_name = run_pow(chain, lambda bh: chain.pow_prefix(0, bh, kp.public_key, kp.public_key),
+                                    lambda: difficulty, device, processes, timeout)
     with env().status("Submitting the faucet claim..."):
-        result = chain.submit(kp, call("SubtensorModule", "faucet", block_number=solution.work_block,
-                                       nonce=solution.nonce, work=solution.work)).raise_for_error()
-    after = Balance(chain.balance(kp.ss58_address))
+        result = chain.submit(kp, chain.calls.faucet(solution.work_block, solution.nonce,
+                                                     solution.work)).raise_for_error()
+    after = chain.balance(kp.ss58_address)
     env().result({"address": kp.ss58_address, "minted": Balance(1000 * 10**9), "balance": after,
                   "attempts": solution.attempts, "seconds": round(solution.seconds, 3),
                   "hashrate": round(solution.hashrate), "solver": solver_name, "block": result.block},

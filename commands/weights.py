@@ -54,13 +54,10 @@ def set_(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
          hotkey: Optional[str] = Hotkey, password_file: Optional[str] = PasswordFile,
          network: Optional[str] = Network) -> None:
     """Set the hotkey's weights on a subnet."""
-    from btkit.extrinsic import call
-
     dests, values = parse_weights(uids, weights, raw)
     kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
     chain = client(network)
-    result = submit(chain, kp, call("SubtensorModule", "set_weights", netuid=netuid, dests=dests, weights=values,
-                                    version_key=version_key), "set_weights")
+    result = submit(chain, kp, chain.calls.set_weights(netuid, dests, values, version_key), "set_weights")
     env().result({"netuid": netuid, "hotkey": kp.ss58_address, "uids": dests, "weights": values,
                   "block": result.block},
                  lambda out: out.print(f"weights set on subnet {netuid} in block #{result.block}", markup=False))
@@ -73,16 +70,12 @@ def commit(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
            hotkey: Optional[str] = Hotkey, password_file: Optional[str] = PasswordFile,
            network: Optional[str] = Network) -> None:
     """Commit to weights; prints the salt you need for `weights reveal`."""
-    from btkit.extrinsic import call
-    from localnet.runtime.weights import commit_hash
-
     dests, values = parse_weights(uids, weights, raw)
     kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
     salt = [secrets.randbelow(65536) for _ in range(8)]
-    digest = commit_hash(kp.ss58_address, netuid, dests, values, salt, version_key)
     chain = client(network)
-    result = submit(chain, kp, call("SubtensorModule", "commit_weights", netuid=netuid, commit_hash=digest),
-                    "commit_weights")
+    digest = chain.commit_hash(kp.ss58_address, netuid, dests, values, salt, version_key)
+    result = submit(chain, kp, chain.calls.commit_weights(netuid, digest), "commit_weights")
     salt_text = ",".join(map(str, salt))
     env().result({"netuid": netuid, "hash": digest, "uids": dests, "weights": values, "salt": salt,
                   "version_key": version_key, "block": result.block},
@@ -99,13 +92,12 @@ def reveal(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
            hotkey: Optional[str] = Hotkey, password_file: Optional[str] = PasswordFile,
            network: Optional[str] = Network) -> None:
     """Reveal committed weights (in the epoch after the commit)."""
-    from btkit.extrinsic import call
-
     dests, values = parse_weights(uids, weights, raw)
+    salt_values = _ints(salt, "--salt")
     kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
     chain = client(network)
-    result = submit(chain, kp, call("SubtensorModule", "reveal_weights", netuid=netuid, uids=dests, values=values,
-                                    salt=_ints(salt, "--salt"), version_key=version_key), "reveal_weights")
+    result = submit(chain, kp, chain.calls.reveal_weights(netuid, dests, values, salt_values, version_key),
+                    "reveal_weights")
     env().result({"netuid": netuid, "uids": dests, "weights": values, "block": result.block},
                  lambda out: out.print(f"revealed weights on subnet {netuid} in block #{result.block}", markup=False))
 
@@ -113,11 +105,13 @@ def reveal(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
 @app.command()
 def show(netuid: int = Netuid, network: Optional[str] = Network) -> None:
     """Every uid's stored weights on a subnet."""
-    weights = client(network).call("subtensor_weights", netuid)
+    from btkit.chain import weights_to_json
+
+    weights = client(network).weights(netuid)
 
     def human(out) -> None:
         for uid, row in weights.items():
             if row:
                 out.print(f"uid {uid:>4}: " + ", ".join(f"{j}:{w / 65535:.3f}" for j, w in row), markup=False)
 
-    env().result({"netuid": netuid, "weights": weights}, human)
+    env().result({"netuid": netuid, "weights": weights_to_json(weights)}, human)

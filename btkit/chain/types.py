@@ -376,3 +376,8 @@ class EpochSchedule:
 
 Weights = dict[int, list[tuple[int, int]]]
 """uid -> [(destination uid, u16 weight)] as stored (subtensor's ``Weights`` map)."""
+
+
+def weights_to_json(weights: Weights) -> dict[str, list[list[int]]]:
+    """``Weights`` in btkit's JSON shape: ``{"uid": [[dest, u16], ...]}``."""
+    return {str(uid): [[j, w] for j, w in row] for uid, row in weights.items()}

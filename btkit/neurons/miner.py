@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from btkit.chain.types import u16_to_float
 from btkit.net.axon import AxonApp, PeerView, Policy, serve
 from btkit.neurons.runtime import Log, require_registration
 from btkit.neurons.task import load_task
@@ -21,17 +22,15 @@ class MinerConfig:
     policy: Policy = field(default_factory=Policy)
 
 
-def sync_peers(chain, netuid: int, peers: PeerView) -> dict:
-    mg = chain.call("subtensor_metagraph", netuid)
-    peers.update({n["hotkey"]: (n["uid"], n["stake"], n["permit"]) for n in mg["neurons"]})
+def sync_peers(chain, netuid: int, peers: PeerView):
+    """Refresh the axon's view of the subnet (hotkey -> uid, stake in rao, permit); returns the ``Metagraph``."""
+    mg = chain.metagraph(netuid)
+    peers.update({n.hotkey: (n.uid, n.stake.rao, n.validator_permit) for n in mg.neurons})
     return mg
 
 
 def run(chain, keypair, cfg: MinerConfig, log: Log) -> None:
-    import ipaddress
-
-    from btkit.extrinsic import call
-
+    """Serve ``cfg.task`` on ``chain`` (a ``btkit.chain.Chain``) until interrupted."""
     uid = require_registration(chain, keypair.ss58_address, cfg.netuid, "miner")
     task = load_task(cfg.task)
     if hasattr(task, "challenge"):  # warm up (imports, model code paths) before the first validator waits
@@ -46,10 +45,7 @@ def run(chain, keypair, cfg: MinerConfig, log: Log) -> None:
 
     def on_started(port: int) -> None:
         ip = cfg.external_ip or (cfg.host if cfg.host not in ("0.0.0.0", "::") else "127.0.0.1")
-        addr = ipaddress.ip_address(ip)
-        result = chain.submit(keypair, call("SubtensorModule", "serve_axon", netuid=cfg.netuid, version=1,
-                                            ip=int(addr), port=port, ip_type=addr.version, protocol=4,
-                                            placeholder1=0, placeholder2=0))
+        result = chain.submit(keypair, chain.calls.serve_axon(cfg.netuid, ip, port))
         log("serving", uid=uid, hotkey=keypair.ss58_address, url=f"http://{ip}:{port}", task=task.name,
             announced=result.success, error=result.error or "")
         threading.Thread(target=loop, daemon=True).start()
@@ -58,9 +54,9 @@ def run(chain, keypair, cfg: MinerConfig, log: Log) -> None:
         while not stop.wait(cfg.sync_s):
             try:
                 mg = sync_peers(chain, cfg.netuid, peers)
-                me = next((n for n in mg["neurons"] if n["hotkey"] == keypair.ss58_address), None)
-                log("status", block=mg["block"], uid=me["uid"] if me else None,
-                    incentive=round(me["incentive"] / 65535, 4) if me else 0, served=app.stats.served,
+                me = mg.by_hotkey(keypair.ss58_address)
+                log("status", block=mg.block, uid=me.uid if me else None,
+                    incentive=round(u16_to_float(me.incentive), 4) if me else 0, served=app.stats.served,
                     refused=sum(app.stats.refused.values()), errors=app.stats.errors)
             except Exception as exc:  # keep serving through a node hiccup
                 log("sync-failed", error=f"{type(exc).__name__}: {exc}")

@@ -32,10 +32,10 @@ class Log:
 
 
 def require_registration(chain, hotkey: str, netuid: int, kind: str) -> int:
-    info = chain.call("subtensor_hotkeyInfo", hotkey)
-    for reg in info["registrations"]:
-        if reg["netuid"] == netuid:
-            return int(reg["uid"])
+    """The uid of ``hotkey`` on ``netuid`` (``chain``: a ``btkit.chain.Chain``); BtkitError when unregistered."""
+    uid = chain.hotkey_info(hotkey).uid_on(netuid)
+    if uid is not None:
+        return uid
     raise BtkitError(f"the {kind} hotkey {hotkey} is not registered on subnet {netuid}",
                      hint=f"register it first: `btkit register --netuid {netuid} --wallet-name ... --hotkey ...`")
 

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from btkit.errors import BtkitError
 from btkit.net.client import Client
 from btkit.neurons.runtime import Log, StopFlag, load_json, require_registration, save_json
 from btkit.neurons.task import load_task
@@ -55,8 +56,7 @@ def weights_from(scores: Scores) -> tuple[list[int], list[int]]:
 
 
 def run(chain, keypair, cfg: ValidatorConfig, log: Log, stop: StopFlag | None = None) -> None:
-    from btkit.extrinsic import call
-
+    """Score the miners of ``cfg.netuid`` on ``chain`` (a ``btkit.chain.Chain``) and set weights, until stopped."""
     stop = stop or StopFlag()
     require_registration(chain, keypair.ss58_address, cfg.netuid, "validator")
     task = load_task(cfg.task)
@@ -67,7 +67,7 @@ def run(chain, keypair, cfg: ValidatorConfig, log: Log, stop: StopFlag | None = 
     try:
         while not stop.stopped:
             try:
-                step(chain, keypair, cfg, task, scores, client, rng, log, call)
+                step(chain, keypair, cfg, task, scores, client, rng, log)
             except Exception as exc:  # a node hiccup or a bad round must not kill the validator
                 log("round-failed", error=f"{type(exc).__name__}: {exc}")
             stop.wait(cfg.interval_s)
@@ -77,14 +77,14 @@ def run(chain, keypair, cfg: ValidatorConfig, log: Log, stop: StopFlag | None = 
         log("stopped", scored=len(scores.by_uid))
 
 
-def step(chain, keypair, cfg, task, scores, client, rng, log, call) -> None:
-    mg = chain.call("subtensor_metagraph", cfg.netuid)
-    hp = chain.call("subtensor_hyperparameters", cfg.netuid)
-    neurons = mg["neurons"]
-    scores.sync({n["uid"]: n["hotkey"] for n in neurons})
-    me = next(n for n in neurons if n["hotkey"] == keypair.ss58_address)
-    targets = [(n["uid"], n["hotkey"], f"http://{n['axon']['ip']}:{n['axon']['port']}") for n in neurons
-               if n.get("axon") and n["uid"] != me["uid"]]
+def step(chain, keypair, cfg, task, scores, client, rng, log) -> None:
+    mg = chain.metagraph(cfg.netuid)
+    hp = chain.hyperparameters(cfg.netuid)
+    scores.sync({n.uid: n.hotkey for n in mg.neurons})
+    me = mg.by_hotkey(keypair.ss58_address)
+    if me is None:
+        raise BtkitError(f"the validator hotkey {keypair.ss58_address} is no longer registered on subnet {cfg.netuid}")
+    targets = [(n.uid, n.hotkey, n.axon.url) for n in mg.neurons if n.axon and n.uid != me.uid]
     query, secret = task.challenge(rng.getrandbits(63))
     replies = client.query_all(targets, query)
     round_scores = {}
@@ -94,13 +94,12 @@ def step(chain, keypair, cfg, task, scores, client, rng, log, call) -> None:
     scores.save()
     failures = {r.uid: r.error for r in replies if not r.ok}
     set_now = ""
-    if mg["block"] - me["last_update"] >= hp["weights_rate_limit"]:
+    if mg.block - me.last_update >= hp.weights_rate_limit:
         uids, values = weights_from(scores)
-        if uids and me["permit"]:
-            result = chain.submit(keypair, call("SubtensorModule", "set_weights", netuid=cfg.netuid, dests=uids,
-                                                weights=values, version_key=hp["weights_version"]))
+        if uids and me.validator_permit:
+            result = chain.submit(keypair, chain.calls.set_weights(cfg.netuid, uids, values, hp.weights_version))
             set_now = "set" if result.success else result.error
         elif uids:
             set_now = "waiting for a validator permit (granted at the next epoch to the top stakes)"
-    log("round", block=mg["block"], uid=me["uid"], miners=len(targets), scores=round_scores,
+    log("round", block=mg.block, uid=me.uid, miners=len(targets), scores=round_scores,
         failures=failures, weights=set_now)

@@ -54,14 +54,17 @@ class SolveTimeout(BtkitError):
 def solve(chain, solver, prefix_for: Callable[[bytes], bytes], difficulty_for: Callable[[], int],
           timeout: float | None = None, on_progress: Callable[[Progress], None] | None = None,
           chunk_seconds: float = 0.3) -> Solution:
-    """Search until a seal meets the difficulty; restarts on a fresh block when the window runs out."""
+    """Search until a seal meets the difficulty; restarts on a fresh block when the window runs out.
+
+    ``chain`` is a ``btkit.chain.Chain`` (its ``head()`` gives the challenge block).
+    """
     progress = Progress()
     deadline = None if timeout is None else time.monotonic() + timeout
     rate = 200_000.0
     first_head, first_time = None, time.monotonic()
     while True:
         head = chain.head()
-        work_block, block_hash = head["number"], head["hash"]
+        work_block, block_hash = head.number, head.hash
         if first_head is None:
             first_head = work_block
         elif work_block > first_head:  # fast chains: keep each chunk within about one block
@@ -86,7 +89,7 @@ def solve(chain, solver, prefix_for: Callable[[bytes], bytes], difficulty_for: C
                 rate = 0.5 * rate + 0.5 * (count / spent)
             if on_progress:
                 on_progress(progress)
-            if found is not None and chain.head()["number"] - work_block > REFRESH_AFTER:
+            if found is not None and chain.block_number() - work_block > REFRESH_AFTER:
                 found = None  # solved, but too late to be included inside the window
                 progress.refreshes += 1
                 break
@@ -98,6 +101,6 @@ def solve(chain, solver, prefix_for: Callable[[bytes], bytes], difficulty_for: C
                 return Solution(work_block, block_hash, found, "0x" + work.hex(), difficulty, progress.attempts,
                                 time.monotonic() - progress.started, progress.refreshes)
             nonce += count
-            if chain.head()["number"] - work_block >= REFRESH_AFTER:
+            if chain.block_number() - work_block >= REFRESH_AFTER:
                 progress.refreshes += 1
                 break  # the window is closing: new challenge on a fresh block

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from btkit.chain import ChainClient
+from btkit.chain import ChainClient, connect
 from keystore.keys import Keypair
 from localnet import control
 
@@ -18,7 +18,8 @@ class NodeHandle:
     def start(self) -> None:
         self.info, self.proc = control.up(self.options)
         self.url = self.info["url"]
-        self.client = ChainClient(self.url)
+        self.client = ChainClient(self.url)  # the wire client (dev RPCs, raw extrinsics)
+        self.chain = connect(self.url)  # the chain interface, as commands and neurons use it
 
     def stop(self) -> None:
         control.down(self.data_dir)

@@ -169,7 +169,7 @@ def test_validator_survives_bad_miners_and_weights_follow_scores(start_node, tmp
     try:
         t0 = time.time()
         threading.Thread(target=stopper, daemon=True).start()
-        validator.run(c, hk("val"), cfg, log, stop_flag)
+        validator.run(node.chain, hk("val"), cfg, log, stop_flag)
     finally:
         validator.step = original_step
         for s in stops:

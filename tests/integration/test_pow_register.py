@@ -143,7 +143,7 @@ def test_a_solve_that_outlives_the_window_restarts_on_a_fresh_block(start_node):
             return self.inner.solve(prefix, difficulty, start, count)
 
     with MultiProcessSolver(2) as inner:
-        sol = solve(c, Slow(inner), lambda bh: pow_prefix(netuid, bh, hot.public_key, cold.public_key),
+        sol = solve(node.chain, Slow(inner), lambda bh: pow_prefix(netuid, bh, hot.public_key, cold.public_key),
                     lambda: 1_000_000, timeout=120)
     assert sol.refreshes >= 1
     result = c.submit(hot, call(S, "register", netuid=netuid, block_number=sol.work_block, nonce=sol.nonce,
