@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.btkit-installed
 
-.PHONY: install demo test bench clean
+.PHONY: install chopsticks demo test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +21,21 @@ $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 
 install: $(STAMP)
 
+# The subtensor engine's chopsticks, from the committed lockfile, once (its tests skip without Node.js).
+CHOPSTICKS := localnet/chopsticks/node_modules/.btkit-installed
+
+$(CHOPSTICKS): localnet/chopsticks/package-lock.json
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+		cd localnet/chopsticks && npm ci --no-audit --no-fund && touch node_modules/.btkit-installed; \
+	else echo "Node.js/npm not found: the subtensor engine's tests will be skipped"; fi
+
+chopsticks: $(CHOPSTICKS)
+
 # The demo's throwaway home is removed on exit; `make demo DEMO_ARGS=--keep` (or BTKIT_DEMO_KEEP=1) keeps it.
-demo: install
+demo: install chopsticks
 	$(BIN)/python scripts/demo.py $(DEMO_ARGS)
 
-test: install
+test: install chopsticks
 	$(BIN)/python -m pytest -q
 
 bench: install

@@ -21,10 +21,16 @@ from btkit.errors import ProcessError
 def spawn(args: list[str], log_path: Path, detached: bool = True, env: dict[str, str] | None = None,
           pass_fds: tuple[int, ...] = ()) -> subprocess.Popen:
     """Start ``python args...``; stdout/stderr append to ``log_path``; ``pass_fds`` stay open in the child."""
+    return spawn_command([sys.executable, *args], log_path, detached, env, pass_fds)
+
+
+def spawn_command(argv: list[str], log_path: Path, detached: bool = True, env: dict[str, str] | None = None,
+                  pass_fds: tuple[int, ...] = ()) -> subprocess.Popen:
+    """Start ``argv``; stdout/stderr append to ``log_path``. Attached (``detached=False``): it dies with us."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "ab")
     try:
-        return subprocess.Popen([sys.executable, *args], stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+        return subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                                 start_new_session=detached, env=env, close_fds=True, pass_fds=pass_fds,
                                 preexec_fn=None if detached else _die_with_parent)
     finally:

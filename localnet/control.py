@@ -26,6 +26,8 @@ class UpOptions:
     block_time: float = 0.25
     ephemeral: bool = False
     profile: str = "dev"
+    module = "localnet"  # what `python -m` runs (another engine's options name its own module)
+    ready_timeout = READY_TIMEOUT
 
     def argv(self) -> list[str]:
         args = ["--data-dir", str(self.data_dir), "--host", self.host, "--port", str(self.port),
@@ -71,14 +73,14 @@ def up(options: UpOptions, detached: bool = True) -> tuple[dict[str, Any], Any]:
     start = time.monotonic()
     read_end, write_end = os.pipe()
     try:
-        proc = process.spawn(["-m", "localnet", *options.argv(), "--ready-fd", str(write_end)], log,
+        proc = process.spawn(["-m", options.module, *options.argv(), "--ready-fd", str(write_end)], log,
                              detached=detached, pass_fds=(write_end,))
     except BaseException:
         os.close(read_end)
         raise
     finally:
         os.close(write_end)
-    info = json.loads(process.wait_ready(proc, read_end, READY_TIMEOUT, log, what="node"))
+    info = json.loads(process.wait_ready(proc, read_end, options.ready_timeout, log, what="node"))
     info["ready_s"] = round(time.monotonic() - start, 3)
     return info, proc
 

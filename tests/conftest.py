@@ -77,3 +77,18 @@ def pwfile(tmp_path) -> Path:
     p = tmp_path / "pw.txt"
     p.write_text("correct horse battery staple\n")
     return p
+
+
+@pytest.fixture(scope="session")
+def subtensor_node(tmp_path_factory):
+    """The real subtensor runtime (spec 218) behind btkit's subtensor engine, instant mining, for the session.
+
+    Dev accounts //Alice..//Ferdie funded, sudo //Alice, rate limits relaxed. Tests that change
+    state and need isolation take ``subtensor_node.snapshot()`` and ``revert`` it afterwards.
+    """
+    from tests.substrate_node import SubtensorNode, require
+
+    require()
+    node = SubtensorNode(tmp_path_factory.mktemp("subtensor-node"))
+    yield node
+    node.stop()

@@ -1,0 +1,61 @@
+"""Dev conveniences written into the real subtensor runtime's storage (chopsticks ``dev_setStorage``).
+
+Values go in chopsticks' JSON form ({Pallet: {Item: value}}, maps as [[keys], value] pairs),
+which chopsticks encodes with the runtime's metadata. A falsy JSON value (0) there DELETES the
+key, so the runtime default would apply again: numbers are written as SCALE hex instead.
+
+Storage names are subtensor's (pallets/subtensor/src/lib.rs at e2b8367b8, the spec-218 build).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Per-subnet limits are written for these netuids up front: subtensor's init_new_network
+# (pallets/subtensor/src/subnets/subnet.rs, e2b8367b8) leaves WeightsSetRateLimit,
+# ServingRateLimit and MaxRegistrationsPerBlock alone when a subnet is created, so entries
+# written before the subnet exists apply to it. TargetRegistrationsPerInterval it overwrites
+# (with 1): `relax_new_subnets` writes it again once the subnet exists.
+NETUIDS = range(0, 64)
+MANY_REGISTRATIONS = 256  # per block and (x3) per interval
+
+
+def u16(value: int) -> str:
+    return "0x" + value.to_bytes(2, "little").hex()
+
+
+def u64(value: int) -> str:
+    return "0x" + value.to_bytes(8, "little").hex()
+
+
+def accounts_and_sudo() -> dict[str, Any]:
+    """Fund //Alice..//Ferdie (btkit's dev balances, rao) and make //Alice the sudo key."""
+    from localnet.genesis import SUDO_URI, dev_addresses
+
+    accounts = [[[address], {"providers": 1, "data": {"free": amount}}] for _uri, address, amount in dev_addresses()]
+    sudo = next(address for uri, address, _ in dev_addresses() if uri == SUDO_URI)
+    return {"System": {"Account": accounts}, "Sudo": {"Key": sudo}}
+
+
+def relaxed_limits() -> dict[str, Any]:
+    """Rate limits that block local work, set to none (0 blocks) or to many registrations.
+
+    - NetworkRateLimit (blocks between register_network calls; refuses the first blocks of a chain)
+    - TxRateLimit, TxDelegateTakeRateLimit, TxChildkeyTakeRateLimit (blocks between such calls)
+    - WeightsSetRateLimit[netuid] (blocks between set_weights of one uid, counted from registration)
+    - ServingRateLimit[netuid] (blocks between serve_axon calls)
+    - MaxRegistrationsPerBlock[netuid], TargetRegistrationsPerInterval[netuid]
+    """
+    per_subnet = {
+        "WeightsSetRateLimit": [[[n], u64(0)] for n in NETUIDS],
+        "ServingRateLimit": [[[n], u64(0)] for n in NETUIDS],
+        "MaxRegistrationsPerBlock": [[[n], u16(MANY_REGISTRATIONS)] for n in NETUIDS],
+    }
+    return {"SubtensorModule": {"NetworkRateLimit": u64(0), "TxRateLimit": u64(0),
+                                "TxDelegateTakeRateLimit": u64(0), "TxChildkeyTakeRateLimit": u64(0),
+                                **per_subnet, **registrations_per_interval(NETUIDS)}}
+
+
+def registrations_per_interval(netuids) -> dict[str, Any]:
+    """TargetRegistrationsPerInterval[netuid] raised (a subnet admits 3x this per adjustment interval)."""
+    return {"TargetRegistrationsPerInterval": [[[n], u16(MANY_REGISTRATIONS)] for n in netuids]}
