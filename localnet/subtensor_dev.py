@@ -30,10 +30,10 @@ def u64(value: int) -> str:
 
 def accounts_and_sudo() -> dict[str, Any]:
     """Fund //Alice..//Ferdie (btkit's dev balances, rao) and make //Alice the sudo key."""
-    from localnet.genesis import SUDO_URI, dev_addresses
+    from localnet.genesis import DEV_ACCOUNTS, SUDO_URI
 
-    accounts = [[[address], {"providers": 1, "data": {"free": amount}}] for _uri, address, amount in dev_addresses()]
-    sudo = next(address for uri, address, _ in dev_addresses() if uri == SUDO_URI)
+    accounts = [[[address], {"providers": 1, "data": {"free": amount}}] for _uri, address, amount in DEV_ACCOUNTS]
+    sudo = next(address for uri, address, _ in DEV_ACCOUNTS if uri == SUDO_URI)
     return {"System": {"Account": accounts}, "Sudo": {"Key": sudo}}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from localnet.genesis import dev_addresses
+from localnet.genesis import DEV_ACCOUNTS
 
 ALICE = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
 
@@ -18,7 +18,7 @@ def test_dev_accounts_funded_sudo_alice_limits_relaxed(subtensor_node):
     import bittensor as bt
 
     sub = bt.Subtensor(network=subtensor_node.ws_url)
-    for _uri, address, amount in dev_addresses():
+    for _uri, address, amount in DEV_ACCOUNTS:
         assert sub.balances.get(address).rao == amount
     assert str(sub.query(("Sudo", "Key"))) == ALICE
     assert sub.query(("SubtensorModule", "NetworkRateLimit")) == 0
