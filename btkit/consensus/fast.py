@@ -1,8 +1,10 @@
 """Yuma 2 epoch vectorized with numpy int64, bit-exact with ``reference``.
 
-The weight, bond and EMA matrices are held sparse (COO: row, col, bits). Per-uid vectors stay
-Python ints (n is small; the stake normalization needs more than 64 bits). Two tricks keep
-int64 exact where a plain product or quotient would overflow:
+Weights and bonds arrive as ``SparseRows`` (CSR arrays; pairs are converted first) and the new
+bonds leave as ``SparseRows``. The weight, bond and EMA matrices are dense over the rows that
+can hold anything (permitted weight rows, bond rows, active stake): r x n int64. Per-uid vectors
+stay Python ints (the stake normalization needs more than 64 bits). Two tricks keep int64 exact
+where a plain product or quotient would overflow:
 
 - ``_mul`` splits one factor into 16-bit halves; ``_div`` fixes a float estimate with the
   exact remainder;
@@ -13,13 +15,11 @@ the first score (in sorted order) whose cumulative stake exceeds the minority.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
-
 import numpy as np
 
 from btkit.consensus.fixed import FRAC, ONE, U16_MAX_FIX, div, from_int
 from btkit.consensus.reference import _emission, is_topk_nonzero, stake_vector
+from btkit.consensus.rows import SparseRows
 from btkit.consensus.fixed import normalize
 from btkit.consensus.types import EpochInput, EpochOutput
 
@@ -49,16 +49,12 @@ def _div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(b == 0, 0, q)
 
 
-def _coo(rows_in: list, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    lengths = [len(r) for r in rows_in[:n]]
-    total = sum(lengths)
-    if total == 0:
-        empty = np.zeros(0, dtype=I64)
-        return empty, empty, empty
-    flat = np.fromiter(itertools.chain.from_iterable(itertools.chain.from_iterable(rows_in[:n])), dtype=I64,
-                       count=2 * total)
-    rows = np.repeat(np.arange(len(lengths), dtype=I64), lengths)
-    return rows, flat[0::2], flat[1::2]
+def _row_lengths(rows: SparseRows, n: int) -> np.ndarray:
+    """Entries per uid row (n of them; 0 for rows the input does not have)."""
+    out = np.zeros(n, dtype=I64)
+    k = min(n, len(rows))
+    out[:k] = np.diff(rows.indptr[:k + 1])
+    return out
 
 
 def _median(cand_scores: np.ndarray, use: list[int], kappa: int, n: int) -> list[int]:
@@ -80,9 +76,12 @@ def _median(cand_scores: np.ndarray, use: list[int], kappa: int, n: int) -> list
     return sorted_scores[np.arange(n), first].tolist()
 
 
-def _dense(rows_in: list, n: int, slot: np.ndarray, r: int) -> tuple[np.ndarray, np.ndarray]:
+def _dense(rows_in: SparseRows, n: int, slot: np.ndarray, r: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows as an r x n matrix of raw values and a presence mask (only rows with a slot)."""
-    rows, cols, raw = _coo(rows_in, n)
+    k = min(n, len(rows_in))
+    end = int(rows_in.indptr[k])
+    rows = np.repeat(np.arange(k, dtype=I64), np.diff(rows_in.indptr[:k + 1]))
+    cols, raw = rows_in.cols[:end], rows_in.values[:end]
     values = np.full((r, n), -1, dtype=I64)  # -1 marks "no entry" (stored values are u16)
     if len(rows):
         where = slot[rows]
@@ -102,21 +101,21 @@ def run_epoch(inp: EpochInput) -> EpochOutput:
     active = normalize([s if (active_mask[i] and inp.validator_permit[i]) else 0 for i, s in enumerate(stake)])
 
     # Matrices are dense over the rows that can hold anything: permitted weight rows and bond rows.
-    permit = inp.validator_permit
-    rows_idx = [i for i in range(n) if (permit[i] and i < len(inp.weights) and inp.weights[i])
-                or (i < len(inp.bonds) and inp.bonds[i]) or active[i] > 0]
+    weights, bonds_in = SparseRows.from_pairs(inp.weights), SparseRows.from_pairs(inp.bonds)
+    permit = np.asarray(inp.validator_permit, dtype=bool)
+    A = np.asarray(active, dtype=I64)
+    ridx = np.flatnonzero((permit & (_row_lengths(weights, n) > 0)) | (_row_lengths(bonds_in, n) > 0) | (A > 0))
+    rows_idx = ridx.tolist()
     r = len(rows_idx)
     slot = np.full(n, -1, dtype=I64)
-    slot[rows_idx] = np.arange(r)
-    ridx = np.asarray(rows_idx, dtype=I64)
-    A = np.asarray(active, dtype=I64)
+    slot[ridx] = np.arange(r)
     A_rows = A[ridx][:, None]
     last_update = np.asarray(inp.last_update, dtype=I64)
     bar = np.asarray(inp.block_at_registration, dtype=I64)
 
     # weights: permit rows, no diagonal (but the owner's), no outdated entries, row-normalized
-    w_slot = np.where(np.asarray(permit, dtype=bool), slot, -1)
-    raw, present = _dense(inp.weights, n, w_slot, r)
+    w_slot = np.where(permit, slot, -1)
+    raw, present = _dense(weights, n, w_slot, r)
     present &= ~(last_update[ridx][:, None] <= bar[None, :])
     diag = ridx != (-1 if inp.owner_uid is None else inp.owner_uid)
     present[np.arange(r)[diag], ridx[diag]] = False
@@ -149,7 +148,7 @@ def run_epoch(inp: EpochInput) -> EpochOutput:
 
     # previous bonds (raw u16 as fixed), registration mask, column-normalized
     last_tempo = max(0, b - inp.tempo)
-    braw, bpresent = _dense(inp.bonds, n, slot, r)
+    braw, bpresent = _dense(bonds_in, n, slot, r)
     braw = np.where(bpresent & ~(last_tempo <= bar[None, :]), braw, 0)
     bsum = braw.sum(axis=0)[None, :]
     bonds = np.where(bsum != 0, (braw << FRAC) // np.where(bsum != 0, bsum, 1), braw << FRAC)
@@ -171,42 +170,20 @@ def run_epoch(inp: EpochInput) -> EpochOutput:
     col_max = ema.max(axis=0)[None, :] if r else np.zeros((1, n), dtype=I64)
     upscaled = np.where(col_max != 0, _div(ema, col_max), ema)
     stored = np.clip((upscaled * 65535) >> FRAC, 0, 65535)  # floor(x * 65535), saturating
-    bonds_out = BondRows(n, {i: k for k, i in enumerate(rows_idx) if new_permit[i]}, kept, stored)
+    bonds_out = _bond_rows(n, ridx, np.asarray(new_permit, dtype=bool)[ridx], kept, stored)
 
     return _emission(inp, stake, active, active_mask, new_permit, consensus, incentive, dividends, vtrust,
                      ranks_norm=incentive, trust=trust, bonds=bonds_out)
 
 
-class BondRows(Sequence):
-    """The new bond rows, built as Python pairs only when read.
-
-    At n = 4096 a full bond matrix is millions of pairs; most readers need a few rows (or none),
-    so ``run_epoch`` returns this view and pays for a row when it is indexed.
-    """
-
-    def __init__(self, n: int, slot: dict[int, int], kept: np.ndarray, stored: np.ndarray) -> None:
-        self._n, self._slot, self._kept, self._stored = n, slot, kept, stored
-
-    def __len__(self) -> int:
-        return self._n
-
-    def __getitem__(self, i):  # type: ignore[override]
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(self._n))]
-        if i < 0:
-            i += self._n
-        if not 0 <= i < self._n:
-            raise IndexError(i)
-        k = self._slot.get(i)
-        if k is None:
-            return []
-        js = np.flatnonzero(self._kept[k])
-        return np.stack((js, self._stored[k, js]), axis=1).tolist()
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence):
-            return len(other) == self._n and all(self[i] == [list(p) for p in other[i]] for i in range(self._n))
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return f"BondRows(n={self._n}, rows={len(self._slot)})"
+def _bond_rows(n: int, ridx: np.ndarray, permitted: np.ndarray, kept: np.ndarray,
+               stored: np.ndarray) -> SparseRows:
+    """The new bond rows (entries kept by the EMA, u16 as stored) of the uids with a new permit."""
+    slots = np.flatnonzero(permitted)
+    sub = kept[slots]
+    counts = np.zeros(n, dtype=I64)
+    counts[ridx[slots]] = sub.sum(axis=1)
+    indptr = np.zeros(n + 1, dtype=I64)
+    np.cumsum(counts, out=indptr[1:])
+    rr, cc = np.nonzero(sub)  # row-major: uid order, then column order
+    return SparseRows(indptr, cc, stored[slots[rr], cc])

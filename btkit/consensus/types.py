@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from btkit.consensus.rows import SparseRows
 
 Row = list  # (uid, u16) pairs, as stored: tuples or 2-lists in; 2-lists out
 
 
 @dataclass(kw_only=True)
 class EpochInput:
+    """``weights`` and ``bonds``: n rows of (uid, u16) pairs, or the same as ``SparseRows`` (CSR
+    arrays, ``btkit.consensus.rows``), the form to use at large n: it skips reading Python pairs."""
+
     block: int
     stake: list[int]
-    weights: list[Row]
-    bonds: list[Row]
+    weights: "list[Row] | SparseRows"
+    bonds: "list[Row] | SparseRows"
     last_update: list[int]
     block_at_registration: list[int]
     validator_permit: list[bool]
@@ -51,4 +58,4 @@ class EpochOutput:
     server_emission: list[int]
     validator_emission: list[int]
     validator_permit: list[bool]
-    bonds: Sequence[Row] = field(default_factory=list)  # a lazy row view from the vectorized path
+    bonds: Sequence[Row] = field(default_factory=list)  # SparseRows from the vectorized path (reads as pairs)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
 
 from btkit.consensus import EpochInput, fast, max_upscale_u16, reference, run_epoch
+from btkit.consensus.rows import SparseRows
 from tests.conftest import load_vector
 
 CASES = load_vector("epoch.json")["cases"]
@@ -43,7 +45,17 @@ def _field(out, key):
             "bonds_u16": [[list(p) for p in row] for row in out.bonds]}.get(key, getattr(out, key, None))
 
 
-@pytest.mark.parametrize("runner", [run_epoch, reference.run_epoch], ids=["run_epoch", "reference"])
+def as_arrays(inp: EpochInput) -> EpochInput:
+    """The same input with weights and bonds as SparseRows (the array form the runtime uses)."""
+    return dataclasses.replace(inp, weights=SparseRows.from_pairs(inp.weights), bonds=SparseRows.from_pairs(inp.bonds))
+
+
+def run_epoch_arrays(inp: EpochInput):
+    return run_epoch(as_arrays(inp))
+
+
+@pytest.mark.parametrize("runner", [run_epoch, run_epoch_arrays, reference.run_epoch],
+                         ids=["run_epoch", "run_epoch_arrays", "reference"])
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c["id"])
 def test_epoch_vectors(case, runner):
     outs = drive(case, runner)
@@ -101,6 +113,8 @@ def test_fast_equals_reference_and_invariants(seed):
     inp = random_input(rng, n, validators=max(1, n // rng.choice([1, 2, 4])))
     a, b = fast.run_epoch(inp), reference.run_epoch(inp)
     assert a == b
+    assert run_epoch(as_arrays(inp)) == b  # the array form: same outputs, bond rows included
+    assert reference.run_epoch(as_arrays(inp)) == b  # the oracle reads SparseRows as pairs
     assert fast.run_epoch(inp) == a  # deterministic
     for vec in (a.incentive, a.dividends):
         total = sum(vec)
@@ -112,8 +126,6 @@ def test_fast_equals_reference_and_invariants(seed):
 @pytest.mark.parametrize("seed", range(10))
 @pytest.mark.parametrize("liquid", [False, True])
 def test_yuma3_invariants(seed, liquid):
-    import dataclasses
-
     rng = random.Random(1000 + seed)
     inp = dataclasses.replace(random_input(rng, 32, 16), yuma3=True, liquid_alpha=liquid)
     out = run_epoch(inp)
@@ -153,3 +165,18 @@ def test_vectorized_fixed_point_primitives_are_exact():
     ys = [rng.randrange(0, 1 << 34) for _ in range(50_000)]
     assert _mul(np.array(xs, dtype=np.int64), np.array(ys, dtype=np.int64)).tolist() == [
         mul(x, y) for x, y in zip(xs, ys)]
+
+
+def test_sparse_rows_read_as_pairs_and_check_their_shape():
+    import numpy as np
+
+    pairs = [[(0, 5), (3, 65535)], [], [(1, 1)]]
+    rows = SparseRows.from_pairs(pairs)
+    assert len(rows) == 3 and rows[0] == [[0, 5], [3, 65535]] and rows[1] == [] and rows[-1] == [[1, 1]]
+    assert rows == pairs and rows == SparseRows.from_row_arrays([rows.row(i) for i in range(3)])
+    assert rows != [[(0, 5)], [], [(1, 1)]]
+    assert rows.lengths().tolist() == [2, 0, 1] and SparseRows.from_pairs(rows) is rows
+    with pytest.raises(IndexError):
+        rows[3]
+    with pytest.raises(ValueError):
+        SparseRows(np.array([0, 3]), np.array([1, 2]), np.array([7, 8]))  # indptr ends past the entries
