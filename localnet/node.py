@@ -252,16 +252,18 @@ class Node:
                 "subnet": subnets.info(view, net)}
 
     def rpc_subtensor_weights(self, netuid: Any) -> dict[str, Any]:
-        from localnet.runtime import subnets
+        from localnet.runtime import rows, subnets
 
         view, net = self._view(), self._netuid(netuid)
-        return {str(uid): subnets.neuron(view, net, uid)["weights"] for uid in range(subnets.n(view, net))}
+        return {str(uid): rows.decode(subnets.neuron(view, net, uid)["weights"])
+                for uid in range(subnets.n(view, net))}
 
     def rpc_subtensor_bonds(self, netuid: Any) -> dict[str, Any]:
-        from localnet.runtime import subnets
+        from localnet.runtime import rows, subnets
 
         view, net = self._view(), self._netuid(netuid)
-        return {str(uid): subnets.neuron(view, net, uid)["bonds"] for uid in range(subnets.n(view, net))}
+        return {str(uid): rows.decode(subnets.neuron(view, net, uid)["bonds"])
+                for uid in range(subnets.n(view, net))}
 
     def rpc_subtensor_lastEpoch(self, netuid: Any) -> dict[str, Any] | None:
         return self._view().get(f"epoch_last:{self._netuid(netuid)}")

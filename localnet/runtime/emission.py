@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from btkit.consensus import EpochInput, run_epoch
-from localnet.runtime import staking, subnets, system
+from localnet.runtime import rows, staking, subnets, system
 from localnet.runtime.balances import ISSUANCE
 from localnet.state import Overlay
 
@@ -43,7 +43,8 @@ def epoch_input(state: Overlay, netuid: int, block: int, rao_emission: int) -> t
     owner_uid = subnets.uid_of(state, netuid, owner_hotkey)
     inp = EpochInput(
         block=block, stake=[staking.total_hotkey_stake(state, netuid, nn["hotkey"]) for nn in neurons],
-        weights=[nn["weights"] for nn in neurons], bonds=[nn["bonds"] for nn in neurons],
+        weights=rows.to_sparse([nn["weights"] for nn in neurons]),
+        bonds=rows.to_sparse([nn["bonds"] for nn in neurons]),
         last_update=[nn["last_update"] for nn in neurons],
         block_at_registration=[nn["registered_at"] for nn in neurons],
         validator_permit=[nn["permit"] for nn in neurons], tempo=params["tempo"], kappa=params["kappa"],
@@ -63,7 +64,10 @@ def epoch(state: Overlay, netuid: int, block: int) -> dict[str, Any]:
     state.delete(f"pending_owner:{netuid}")
     info = subnets.info(state, netuid)
     inp, neurons = epoch_input(state, netuid, block, rao)
+    from btkit.consensus.rows import SparseRows  # numpy: loaded at the first epoch, not at node start
+
     out = run_epoch(inp)
+    bonds = SparseRows.from_pairs(out.bonds)  # Yuma 3 (the reference path) returns pairs
     paid, recycled = 0, 0
     payouts = []
     for uid, nn in enumerate(neurons):
@@ -83,7 +87,7 @@ def epoch(state: Overlay, netuid: int, block: int) -> dict[str, Any]:
             "dividends": out.dividends[uid], "trust": out.trust[uid], "rank": out.rank[uid],
             "vtrust": out.validator_trust[uid], "emission": out.emission[uid],
             "pruning_score": out.pruning_score[uid], "permit": out.validator_permit[uid],
-            "active": out.active[uid], "bonds": [list(p) for p in out.bonds[uid]]})
+            "active": out.active[uid], "bonds": rows.encode_row(bonds, uid)})
     if owner_cut:
         staking.credit(state, info["owner_hotkey"], info["owner_coldkey"], netuid, owner_cut)
         paid += owner_cut

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from localnet.runtime import Context, DispatchError, call
-from localnet.runtime import balances
+from localnet.runtime import balances, rows
 from localnet.runtime.types import account, boolean, u16, u64
 from localnet.state import Overlay
 
@@ -150,9 +150,10 @@ def replace_neuron(state: Overlay, netuid: int, uid: int, hotkey: str, coldkey: 
         if other == uid:
             continue
         row = neuron(state, netuid, other)
-        if any(d == uid for d, _ in row["weights"]) or any(d == uid for d, _ in row["bonds"]):
-            update_neuron(state, netuid, other, weights=[[d, w] for d, w in row["weights"] if d != uid],
-                          bonds=[[d, b] for d, b in row["bonds"] if d != uid])
+        weights, bonds = rows.decode(row["weights"]), rows.decode(row["bonds"])
+        if any(d == uid for d, _ in weights) or any(d == uid for d, _ in bonds):
+            update_neuron(state, netuid, other, weights=rows.encode(p for p in weights if p[0] != uid),
+                          bonds=rows.encode(p for p in bonds if p[0] != uid))
 
 
 def is_sudo(state: Overlay, who: str) -> bool:

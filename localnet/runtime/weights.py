@@ -1,7 +1,7 @@
 """set_weights and commit-reveal, checked in subtensor's order (spec: chain.md, Weights).
 
-Weights live on the neuron (``neuron:<n>:<uid>``: ``weights`` as [[uid, u16], ...],
-``last_update``); pending commits in ``commits:<n>:<hotkey>`` ([[hash, block], ...]).
+Weights live on the neuron (``neuron:<n>:<uid>``: ``weights`` as a stored row, see
+``localnet.runtime.rows``, and ``last_update``); pending commits in ``commits:<n>:<hotkey>`` ([[hash, block], ...]).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from btkit.consensus import max_upscale_u16
 from btkit.extrinsic import blake2_256, canonical_json
 from localnet.runtime import Context, DispatchError, call
-from localnet.runtime import staking, subnets
+from localnet.runtime import rows, staking, subnets
 from localnet.runtime.types import list_of, text, u16, u64
 
 S = "SubtensorModule."
@@ -63,7 +63,7 @@ def check_and_store(ctx: Context, netuid: int, uids: list[int], values: list[int
         if max(values) * 65535 > params["max_weights_limit"] * sum(values):
             raise DispatchError(S + "MaxWeightExceeded",
                                 f"no weight may exceed max_weights_limit {params['max_weights_limit']}/65535")
-    stored = [[u, w] for u, w in zip(uids, max_upscale_u16(values))]
+    stored = rows.encode(zip(uids, max_upscale_u16(values)))
     subnets.update_neuron(state, netuid, uid, weights=stored, last_update=ctx.block)
     ctx.emit("SubtensorModule", "WeightsSet", netuid=netuid, uid=uid)
     return uid
