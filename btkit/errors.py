@@ -68,6 +68,7 @@ _KEYSTORE_MAP: tuple[tuple[type[ks.KeystoreError], ExitCode, str], ...] = (
     (ks.InvalidInputError, ExitCode.USAGE, "invalid_input"),
     (ks.WalletExistsError, ExitCode.ERROR, "exists"),
     (ks.KeyNotFoundError, ExitCode.ERROR, "not_found"),
+    (ks.KeyPairMismatchError, ExitCode.ERROR, "key_mismatch"),
     (ks.KeyfileError, ExitCode.ERROR, "keyfile"),
 )
 

@@ -67,13 +67,8 @@ def client(network: Optional[str]):
 def unlock_coldkey(wallet, password_file: Optional[str]):
     """Decrypt the coldkey once (one Argon2 derivation), with a spinner."""
     source = password_source(password_file)
-    if not wallet.coldkey_file.exists:
-        from keystore.errors import KeyNotFoundError
-
-        raise KeyNotFoundError(f"wallet {wallet.name!r} has no coldkey at {wallet.coldkey_file.path}",
-                               hint="see `btkit wallet list`")
     with env().status("Unlocking the coldkey..."):
-        return wallet.coldkey_file.load(lambda kf: source.existing(kf.path))
+        return wallet.unlock_coldkey(lambda kf: source.existing(kf.path))
 
 
 def confirm_or_abort(question: str) -> None:
@@ -104,7 +99,7 @@ def hotkey_address(wallet, hotkey: Optional[str], ss58: Optional[str] = None) ->
 
 def unlock_hotkey(wallet, hotkey: Optional[str], password_file: Optional[str] = None):
     source = password_source(password_file)
-    return wallet.hotkey_file(hotkey_name(hotkey)).load(lambda kf: source.existing(kf.path, "the hotkey"))
+    return wallet.unlock_hotkey(hotkey_name(hotkey), lambda kf: source.existing(kf.path, "the hotkey"))
 
 
 Netuid = typer.Option(..., "--netuid", help="Subnet id.")

@@ -8,9 +8,10 @@ from typing import Any, Optional
 import typer
 
 from btkit.errors import UsageError
+from keystore.errors import KeystoreError
 from commands._common import (
     Hotkey, Network, Overwrite, PasswordFile, PowDevice, PowProcesses, PowTimeout, WalletName, WalletPath, client,
-    confirm_or_abort, env, hotkey_name, open_wallet, password_source, run_pow, unlock_coldkey,
+    confirm_or_abort, env, hotkey_name, open_wallet, password_source, run_pow, unlock_coldkey, unlock_hotkey,
 )
 
 app = typer.Typer(help="Create, import, inspect and use wallets.", no_args_is_help=True)
@@ -59,11 +60,20 @@ def _new_keypair(n_words: int, crypto: str):
 
 
 def _save_coldkey(wallet, kp, use_password: bool, password_file: Optional[str], overwrite: bool) -> None:
+    """Write a new coldkey. Replacing one needs --overwrite and a confirmation naming the address
+    that is given up (asked on a terminal; -y or --json answer it), before any password is asked."""
     e = env()
-    wallet.check_free(wallet.coldkey_file, overwrite)  # refuse before asking for a password
+    if wallet.has_coldkey:
+        wallet.check_free(wallet.coldkey_file if wallet.coldkey_file.exists else wallet.coldkeypub_file, overwrite)
+        try:
+            old = wallet.coldkeypub().ss58_address
+        except KeystoreError:
+            old = f"the coldkey in {wallet.coldkey_file.path}"
+        confirm_or_abort(f"Replace the coldkey {old} of wallet {wallet.name!r} with {kp.ss58_address}? Without the "
+                         f"old key's mnemonic, what {old} holds is lost to you")
     password = password_source(password_file).new("the coldkey") if use_password else None
     with e.status("Encrypting the coldkey (Argon2i, a few seconds)..."):
-        wallet.save_coldkey(kp, password, overwrite=overwrite)
+        wallet.save_coldkey(kp, password, overwrite=True)
 
 
 def _secret_keypair(mnemonic: Optional[str], mnemonic_file: Optional[str], seed: Optional[str],
@@ -107,21 +117,43 @@ def create(
     wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName, hotkey: Optional[str] = Hotkey,
     n_words: int = NWords, crypto_type: str = CryptoTypeOpt,
     use_password: bool = typer.Option(True, "--use-password/--no-use-password", help="Encrypt the coldkey."),
-    password_file: Optional[str] = PasswordFile, overwrite: bool = Overwrite, show_mnemonic: bool = ShowMnemonic,
+    password_file: Optional[str] = PasswordFile,
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing hotkey of that name (the old "
+                                   "hotkey is lost). An existing coldkey is always kept: see `new-coldkey`."),
+    show_mnemonic: bool = ShowMnemonic,
 ) -> None:
-    """Create a wallet: an encrypted coldkey and a plaintext hotkey."""
+    """Create a wallet: an encrypted coldkey and a plaintext hotkey (an existing coldkey is kept)."""
     wallet, hk = open_wallet(wallet_path, wallet_name), hotkey_name(hotkey)
     wallet.check_free(wallet.hotkey_file(hk), overwrite)
-    cold, hot = _new_keypair(n_words, crypto_type), _new_keypair(n_words, crypto_type)
-    _save_coldkey(wallet, cold, use_password, password_file, overwrite)
+    hot = _new_keypair(n_words, crypto_type)
+    result: dict[str, Any] = {"wallet": wallet.name, "path": str(wallet.path)}
+    if wallet.has_coldkey:  # create only what is missing: a coldkey is never replaced here
+        try:
+            result["coldkey"] = {**_key_json(wallet.coldkeypub()), "created": False}
+        except KeystoreError as exc:
+            result["coldkey"] = {"created": False, "error": str(exc)}
+        cold = None
+    else:
+        cold = _new_keypair(n_words, crypto_type)
+        _save_coldkey(wallet, cold, use_password, password_file, overwrite=False)
+        result["coldkey"] = {**_key_json(cold, use_password), "created": True}
     wallet.save_hotkey(hk, hot, overwrite=overwrite)
-    result: dict[str, Any] = {"wallet": wallet.name, "path": str(wallet.path),
-                              "coldkey": _key_json(cold, use_password), "hotkey": {"name": hk, **_key_json(hot, False)}}
-    _announce_mnemonic("coldkey", cold.mnemonic, show_mnemonic, result)
+    result["hotkey"] = {"name": hk, **_key_json(hot, False)}
+    if cold is not None:
+        _announce_mnemonic("coldkey", cold.mnemonic, show_mnemonic, result)
     _announce_mnemonic("hotkey", hot.mnemonic, show_mnemonic, result)
-    env().result(result, lambda out: out.print(
-        f"Created wallet [bold]{wallet.name}[/] at {wallet.path}\n"
-        f"  coldkey {cold.ss58_address}{' (encrypted)' if use_password else ''}\n  hotkey  {hk} {hot.ss58_address}"))
+
+    def human(out) -> None:
+        c = result["coldkey"]
+        if cold is not None:
+            out.print(f"Created wallet [bold]{wallet.name}[/] at {wallet.path}\n"
+                      f"  coldkey {cold.ss58_address}{' (encrypted)' if use_password else ''}")
+        else:
+            out.print(f"Wallet [bold]{wallet.name}[/] already has a coldkey: kept "
+                      f"{c.get('ss58_address') or c.get('error')}")
+        out.print(f"  hotkey  {hk} {hot.ss58_address} (created)")
+
+    env().result(result, human)
 
 
 @app.command("new-coldkey")
@@ -180,16 +212,27 @@ def regen_coldkeypub(
     wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
     ss58: Optional[str] = typer.Option(None, "--ss58", "--ss58-address", help="The coldkey's SS58 address."),
     public_key: Optional[str] = typer.Option(None, "--public-key", help="The coldkey's 0x public key."),
-    crypto_type: str = CryptoTypeOpt, overwrite: bool = Overwrite,
+    crypto_type: str = CryptoTypeOpt, password_file: Optional[str] = PasswordFile, overwrite: bool = Overwrite,
 ) -> None:
-    """Write a watch-only coldkeypub.txt from an address or public key."""
+    """Write coldkeypub.txt: from --ss58/--public-key (watch-only), or derived from the wallet's coldkey
+    (asks its password) when neither is given."""
     from keystore.keys import Keypair
 
-    if bool(ss58) == bool(public_key):
-        raise UsageError("give exactly one of --ss58 or --public-key")
+    if ss58 and public_key:
+        raise UsageError("give only one of --ss58 or --public-key")
     wallet = open_wallet(wallet_path, wallet_name)
-    kp = Keypair.public_only(ss58 or public_key, _crypto(crypto_type))
-    wallet.save_coldkeypub(kp, overwrite=overwrite)
+    if ss58 or public_key:
+        kp = Keypair.public_only(ss58 or public_key, _crypto(crypto_type))
+        wallet.save_coldkeypub(kp, overwrite=overwrite)
+    elif wallet.coldkey_file.exists:
+        wallet.check_free(wallet.coldkeypub_file, overwrite)
+        source = password_source(password_file)
+        with env().status("Unlocking the coldkey..."):
+            kp = wallet.coldkey_file.load(lambda kf: source.existing(kf.path))
+        wallet.save_coldkeypub(kp, overwrite=overwrite)
+    else:
+        raise UsageError(f"wallet {wallet.name!r} has no coldkey to derive the public half from",
+                         hint="give the address: --ss58 ADDRESS (or --public-key 0x...)")
     env().result({"wallet": wallet.name, "coldkeypub": _key_json(kp)},
                  lambda out: out.print(f"Wrote coldkeypub {kp.ss58_address} in wallet {wallet.name}"))
 
@@ -214,7 +257,6 @@ def regen_hotkey(
 
 # -- inspection -----------------------------------------------------------------------
 def _describe(wallet) -> dict[str, Any]:
-    from keystore.errors import KeystoreError
 
     item: dict[str, Any] = {"name": wallet.name, "path": str(wallet.path)}
     try:
@@ -301,9 +343,7 @@ def sign(
 ) -> None:
     """Sign a message; prints the 0x signature."""
     wallet = open_wallet(wallet_path, wallet_name)
-    keyfile = wallet.hotkey_file(hotkey_name(hotkey)) if use_hotkey else wallet.coldkey_file
-    source = password_source(password_file)
-    kp = keyfile.load(lambda kf: source.existing(kf.path, "the hotkey" if use_hotkey else "the coldkey"))
+    kp = unlock_hotkey(wallet, hotkey, password_file) if use_hotkey else unlock_coldkey(wallet, password_file)
     signature = "0x" + kp.sign(_message_bytes(message, hex_)).hex()
     env().result({"signer": kp.ss58_address, "crypto_type": kp.crypto_type.name.lower(), "signature": signature},
                  lambda out: out.print(signature))
@@ -350,9 +390,7 @@ def change_password(
 ) -> None:
     """Re-encrypt the coldkey under a new password (also encrypts a plaintext coldkey)."""
     wallet = open_wallet(wallet_path, wallet_name)
-    old = password_source(password_file)
-    with env().status("Decrypting the coldkey..."):
-        kp = wallet.coldkey_file.load(lambda kf: old.existing(kf.path))
+    kp = unlock_coldkey(wallet, password_file)
     new = password_source(new_password_file, new_env_var=True).new("the coldkey")
     with env().status("Encrypting the coldkey..."):
         wallet.coldkey_file.save(kp, new, overwrite=True)
@@ -378,6 +416,7 @@ def upgrade_encryption(
     source = password_source(password_file)
     with env().status(f"Decrypting the {scheme.value} coldkey (legacy formats are slow)..."):
         kp, password = wallet.coldkey_file.unlock(lambda kf: source.existing(kf.path))
+        wallet.check_coldkey(kp)
     with env().status("Encrypting the coldkey as $NACL..."):
         wallet.coldkey_file.save(kp, password, overwrite=True)
     data.update(to="nacl", changed=True, coldkey=_key_json(kp, True))

@@ -28,6 +28,10 @@ class KeyNotFoundError(KeyfileError):
     """The wallet or key asked for does not exist."""
 
 
+class KeyPairMismatchError(KeyfileError):
+    """A public keyfile (``coldkeypub.txt``, ``<hotkey>pub.txt``) names another account than its secret key."""
+
+
 class WalletExistsError(KeystoreError):
     """Refusing to overwrite an existing key without ``--overwrite``."""
 

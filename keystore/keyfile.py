@@ -114,9 +114,7 @@ class Keyfile:
     def save(self, kp: Keypair, password: str | None = None, overwrite: bool = False,
              public_only: bool = False) -> None:
         if self.exists and not overwrite:
-            raise WalletExistsError(
-                f"{self.path} already exists", hint="pass --overwrite to replace it (the old key is lost)"
-            )
+            raise WalletExistsError(f"{self.path} already exists")
         data = serialize(kp, public_only=public_only)
         if password is not None:
             data = encryption.encrypt_nacl(data, password)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from keystore.errors import InvalidInputError, KeyfileError, KeyNotFoundError
+from keystore.errors import InvalidInputError, KeyfileError, KeyNotFoundError, KeyPairMismatchError
 from keystore.fs import TMP_MARK, ensure_dir
-from keystore.keyfile import Keyfile
+from keystore.keyfile import Keyfile, PasswordGetter
 from keystore.keys import Keypair
 
 
@@ -49,12 +49,30 @@ class Wallet:
         return Keyfile(self.path / "hotkeys" / f"{check_name(hotkey, 'hotkey name')}pub.txt")
 
     # -- public keys (never need a password) ----------------------------------
+    @property
+    def has_coldkey(self) -> bool:
+        """True when the wallet holds a coldkey or its public half (``create`` must then keep it)."""
+        return self.coldkey_file.exists or self.coldkeypub_file.exists
+
     def coldkeypub(self) -> Keypair:
+        """The coldkey's public half: ``coldkeypub.txt``, else a plaintext ``coldkey``.
+
+        Raises ``KeyNotFoundError``: no coldkey at all, or an encrypted coldkey whose
+        ``coldkeypub.txt`` is missing (with how to restore it, never a hint to create a new one).
+        """
         if self.coldkeypub_file.exists:
             return self.coldkeypub_file.load_public()
         if self.coldkey_file.exists and not self.coldkey_file.is_encrypted:
             kp = self.coldkey_file.load()
             return Keypair(kp.public_key, kp.crypto_type)
+        if self.coldkey_file.exists:
+            raise KeyNotFoundError(
+                f"wallet {self.name!r} has an encrypted coldkey but its public half "
+                f"{self.coldkeypub_file.path} is missing",
+                hint=f"restore it: `btkit wallet regen-coldkeypub --wallet-name {self.name}` (derives it from the "
+                     f"coldkey after asking its password) or `... regen-coldkeypub --wallet-name {self.name} "
+                     f"--ss58 ADDRESS`",
+            )
         raise KeyNotFoundError(
             f"wallet {self.name!r} has no coldkey at {self.path}",
             hint=f"create one with `btkit wallet create --wallet-name {self.name}`",
@@ -75,6 +93,37 @@ class Wallet:
             f"wallet {self.name!r} has no hotkey {hotkey!r}",
             hint=f"create one with `btkit wallet new-hotkey --wallet-name {self.name} --hotkey {hotkey}`",
         )
+
+    # -- secret keys (checked against their public halves) ----------------------
+    def unlock_coldkey(self, password: PasswordGetter | None = None) -> Keypair:
+        """Decrypt the coldkey and check it against ``coldkeypub.txt``.
+
+        Raises ``KeyNotFoundError`` (no coldkey), ``WrongPasswordError``, and ``KeyPairMismatchError``
+        when ``coldkeypub.txt`` names another account: every balance, stake and transfer shown
+        for the wallet would then be another account's.
+        """
+        if not self.coldkey_file.exists:
+            raise KeyNotFoundError(
+                f"wallet {self.name!r} has no coldkey at {self.coldkey_file.path}"
+                + (" (only its public half: a watch-only wallet)" if self.coldkeypub_file.exists else ""),
+                hint="see `btkit wallet list`",
+            )
+        return self.check_coldkey(self.coldkey_file.load(password))
+
+    def check_coldkey(self, kp: Keypair) -> Keypair:
+        """``kp`` (the decrypted coldkey) if ``coldkeypub.txt`` is absent or names it; else ``KeyPairMismatchError``."""
+        if self.coldkeypub_file.exists:
+            _check_pair(kp, self.coldkeypub_file, f"regen-coldkeypub --wallet-name {self.name} --overwrite")
+        return kp
+
+    def unlock_hotkey(self, hotkey: str, password: PasswordGetter | None = None) -> Keypair:
+        """Load (decrypt) a hotkey and check it against its ``<hotkey>pub.txt``; see ``unlock_coldkey``."""
+        kp = self.hotkey_file(hotkey).load(password)
+        pub = self.hotkeypub_file(hotkey)
+        if pub.exists:
+            _check_pair(kp, pub, f"regen-hotkey --wallet-name {self.name} --hotkey {hotkey} --overwrite (with the "
+                                 f"hotkey's mnemonic)")
+        return kp
 
     def hotkey_names(self) -> list[str]:
         directory = self.path / "hotkeys"
@@ -112,14 +161,31 @@ class Wallet:
         self.hotkey_file(hotkey).save(kp, password=password, overwrite=True)
         self.hotkeypub_file(hotkey).save(kp, overwrite=True, public_only=True)
 
-    @staticmethod
-    def check_free(keyfile: Keyfile, overwrite: bool) -> None:
+    def check_free(self, keyfile: Keyfile, overwrite: bool) -> None:
+        """Refuse to replace ``keyfile`` unless ``overwrite``. A coldkey's hint never suggests replacing it."""
         if keyfile.exists and not overwrite:
             from keystore.errors import WalletExistsError
 
+            if keyfile.path in (self.coldkey_file.path, self.coldkeypub_file.path):
+                raise WalletExistsError(
+                    f"wallet {self.name!r} already has a coldkey ({keyfile.path})",
+                    hint=f"add a hotkey with `btkit wallet new-hotkey --wallet-name {self.name} --hotkey NAME`, "
+                         f"or use another --wallet-name",
+                )
             raise WalletExistsError(
-                f"{keyfile.path} already exists", hint="pass --overwrite to replace it (the old key is lost)"
+                f"{keyfile.path} already exists",
+                hint="choose another --hotkey name (or pass --overwrite to replace it: the old hotkey is lost)",
             )
+
+
+def _check_pair(kp: Keypair, pub: Keyfile, fix: str) -> None:
+    expected = pub.load_public()
+    if expected.public_key != kp.public_key:
+        raise KeyPairMismatchError(
+            f"{pub.path} names {expected.ss58_address} but the key beside it is {kp.ss58_address}; "
+            f"refusing to use a mismatched pair",
+            hint=f"if the secret key is the right one, rewrite the public half: `btkit wallet {fix}`",
+        )
 
 
 def list_wallets(root: Path) -> list[Wallet]:

@@ -42,7 +42,7 @@ def test_no_overwrite_without_flag(cli, home):
     assert cli("wallet", "regen-coldkey", "--uri", "//Alice", "--no-use-password").code == 0
     before = (home / "wallets/default/coldkey").read_bytes()
     r = cli("wallet", "regen-coldkey", "--uri", "//Bob", "--no-use-password", "--json")
-    assert r.code == 1 and "--overwrite" in r.json()["error"]["hint"]
+    assert r.code == 1 and "--overwrite" not in r.json()["error"]["hint"]  # never advise replacing a coldkey
     assert (home / "wallets/default/coldkey").read_bytes() == before
     r = cli("wallet", "regen-coldkey", "--uri", "//Bob", "--no-use-password", "--overwrite", "--json")
     assert r.code == 0 and r.json()["coldkey"]["ss58_address"] == "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
