@@ -44,7 +44,9 @@ def create(
     netuid = result.event("NetworkAdded")["netuid"]
     started = False
     if not no_start:
-        submit(chain, kp, chain.calls.start_call(netuid), "start_call")
+        start = chain.calls.start_call(netuid)
+        if start is not None:  # None: this runtime starts subnets at creation
+            submit(chain, kp, start, "start_call")
         started = True
     data = {"netuid": netuid, "owner_coldkey": kp.ss58_address, "owner_hotkey": owner_hotkey, "lock_cost": cost.rao,
             "started": started, "block": result.block}

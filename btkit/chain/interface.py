@@ -51,8 +51,9 @@ class Calls:
         """Create a subnet owned by the signing coldkey, ``hotkey`` as its uid 0; locks ``lock_cost()``."""
         return Call("SubtensorModule", "register_network", {"hotkey": hotkey})
 
-    def start_call(self, netuid: int) -> Call:
-        """Start emission on a subnet (owner only)."""
+    def start_call(self, netuid: int) -> Call | None:
+        """Start emission on a subnet (owner only); None where the runtime has no ``start_call``
+        (subtensor before it, e.g. spec 218: subnets run from creation)."""
         return Call("SubtensorModule", "start_call", {"netuid": netuid})
 
     def set_hyperparameter(self, netuid: int, name: str, value: int | bool) -> Call:
