@@ -37,6 +37,15 @@ class UsageError(BtkitError):
     code = "usage"
 
 
+class Cancelled(BtkitError):
+    """The user answered no to a confirmation (exit 1, not a usage error)."""
+
+    code = "cancelled"
+
+    def __init__(self, message: str = "cancelled", hint: str = "") -> None:
+        super().__init__(message, hint)
+
+
 class ConfigError(BtkitError):
     code = "config"
 

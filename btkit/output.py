@@ -34,6 +34,7 @@ class Environment:
     json: bool = False
     verbose: bool = False
     no_prompt: bool = False
+    quiet: bool = False
     stdout: IO[str] = field(default_factory=lambda: sys.stdout)
     stderr: IO[str] = field(default_factory=lambda: sys.stderr)
     stdin: IO[str] = field(default_factory=lambda: sys.stdin)
@@ -69,9 +70,7 @@ class Environment:
     def error(self, code: str, message: str, hint: str = "") -> None:
         if self.json:
             if not self.emitted:
-                err: dict[str, Any] = {"code": code, "message": message}
-                if hint:
-                    err["hint"] = hint
+                err = {"code": code, "message": message, "hint": hint}
                 self.stdout.write(dumps({"error": err}) + "\n")
                 self.stdout.flush()
             else:
@@ -84,7 +83,7 @@ class Environment:
 
     # -- chatter on stderr -------------------------------------------------------
     def info(self, message: str) -> None:
-        if not self.json:
+        if not (self.json or self.quiet):
             self.console().print(message)
 
     def warn(self, message: str) -> None:
@@ -103,7 +102,7 @@ class Environment:
     @contextmanager
     def status(self, message: str) -> Iterator[None]:
         """A spinner on stderr while something slow runs (plain line when not a TTY)."""
-        if self.stderr.isatty() and not self.json:
+        if self.stderr.isatty() and not (self.json or self.quiet):
             with self.console().status(message):
                 yield
         else:

@@ -16,9 +16,10 @@ def env() -> Environment:
     return get_env()
 
 
-WalletPath = typer.Option(None, "--wallet-path", "--wallet.path", "-p", help="Wallets directory [config wallet.path].")
-WalletName = typer.Option(None, "--wallet-name", "--wallet.name", "--name", "-w", help="Wallet name [config wallet.name].")
-Hotkey = typer.Option(None, "--hotkey", "--wallet.hotkey", "-H", help="Hotkey name [config wallet.hotkey].")
+# btcli's other spellings (--wallet.name, --wallet_hotkey, ...) are mapped in commands/aliases.py
+WalletPath = typer.Option(None, "--wallet-path", "-p", help="Wallets directory [config wallet.path].")
+WalletName = typer.Option(None, "--wallet-name", "--name", "-w", help="Wallet name [config wallet.name].")
+Hotkey = typer.Option(None, "--hotkey", "-H", help="Hotkey name [config wallet.hotkey].")
 PasswordFile = typer.Option(
     None, "--password-file", help="Read the password from FILE ('-' = first line of stdin)."
 )
@@ -54,7 +55,7 @@ def password_source(password_file: Optional[str], new_env_var: bool = False):
     return PasswordSource(password_file=password_file, interactive=not (e.json or e.no_prompt), env=environ)
 
 
-Network = typer.Option(None, "--network", "--subtensor.network", help="'local' or a node URL [config network].")
+Network = typer.Option(None, "--network", help="'local' or a node URL [config network].")
 
 
 def client(network: Optional[str]):
@@ -67,19 +68,19 @@ def client(network: Optional[str]):
 def unlock_coldkey(wallet, password_file: Optional[str]):
     """Decrypt the coldkey once (one Argon2 derivation), with a spinner."""
     source = password_source(password_file)
-    with env().status("Unlocking the coldkey..."):
-        return wallet.unlock_coldkey(lambda kf: source.existing(kf.path))
+    return source.unlock(wallet.unlock_coldkey)
 
 
 def confirm_or_abort(question: str) -> None:
-    from btkit.errors import UsageError
+    """Ask; a "no" raises ``Cancelled`` (exit 1), no terminal to ask on is a usage error (pass -y)."""
+    from btkit.errors import Cancelled, UsageError
 
     e = env()
     if e.confirm(question, default=False):
         return
     if not e.interactive:
         raise UsageError("this needs confirmation and there is no terminal to ask on", hint="pass -y to confirm")
-    raise UsageError("cancelled")
+    raise Cancelled()
 
 
 def submit(chain, keypair, call, what: str):
@@ -99,7 +100,7 @@ def hotkey_address(wallet, hotkey: Optional[str], ss58: Optional[str] = None) ->
 
 def unlock_hotkey(wallet, hotkey: Optional[str], password_file: Optional[str] = None):
     source = password_source(password_file)
-    return wallet.unlock_hotkey(hotkey_name(hotkey), lambda kf: source.existing(kf.path, "the hotkey"))
+    return source.unlock(lambda password: wallet.unlock_hotkey(hotkey_name(hotkey), password))
 
 
 Netuid = typer.Option(..., "--netuid", help="Subnet id.")

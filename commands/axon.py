@@ -9,8 +9,12 @@ import typer
 
 from btkit.errors import UsageError
 from commands._common import Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, client, env, open_wallet, submit, unlock_hotkey
+from commands._group import command_group
 
-app = typer.Typer(help="Announce axon endpoints.", no_args_is_help=True)
+app = command_group('Announce axon endpoints.', [
+    'btkit axon serve --netuid 1 --ip 203.0.113.7 --port 8091 -w alice -H miner1',
+    'btkit subnet metagraph --netuid 1',
+])
 
 
 @app.callback()
@@ -19,8 +23,10 @@ def _group() -> None:
 
 
 @app.command()
-def serve(netuid: int = Netuid, ip: str = typer.Option(..., "--ip"), port: int = typer.Option(..., "--port"),
-          protocol: int = typer.Option(4, "--protocol"), version: int = typer.Option(1, "--version-key"),
+def serve(netuid: int = Netuid, ip: str = typer.Option(..., "--ip", help="Public IPv4 or IPv6 address of the miner."),
+          port: int = typer.Option(..., "--port", help="Port the miner's axon listens on."),
+          protocol: int = typer.Option(4, "--protocol", help="Axon protocol number stored on chain."),
+          version: int = typer.Option(1, "--version-key", help="Axon version stored on chain."),
           wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
           hotkey: Optional[str] = Hotkey, password_file: Optional[str] = PasswordFile,
           network: Optional[str] = Network) -> None:

@@ -6,8 +6,13 @@ import typer
 
 from btkit import config
 from commands._common import env
+from commands._group import command_group
 
-app = typer.Typer(help="Show and change btkit settings.", no_args_is_help=True)
+app = command_group('Show and change btkit settings.', [
+    'btkit config show',
+    'btkit config set network http://10.0.0.5:9944',
+    'btkit config set wallet.name alice',
+])
 
 
 @app.command()
@@ -29,7 +34,7 @@ def show() -> None:
 
 @app.command("set")
 def set_(key: str = typer.Argument(..., help=f"One of: {', '.join(config.KEYS)}"),
-         value: str = typer.Argument(...)) -> None:
+         value: str = typer.Argument(..., help="The new value (checked before it is written).")) -> None:
     """Write KEY = VALUE into the config file."""
     path = config.set_value(key, value)
     env().result({"key": key, "value": value, "path": str(path)},

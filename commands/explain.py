@@ -8,11 +8,12 @@ import typer
 
 from btkit.errors import UsageError
 from commands._common import env
+from commands._group import command_group, examples_epilog
 
-app = typer.Typer(help="Explain a chain error name.")
+app = command_group('Explain a chain error name.')
 
 
-@app.command()
+@app.command(epilog=examples_epilog(['btkit explain SettingWeightsTooFast', 'btkit explain']))
 def explain(name: Optional[str] = typer.Argument(None, help="e.g. SettingWeightsTooFast (omit to list all).")) -> None:
     """Explain a chain error (e.g. `btkit explain TooManyRegistrationsThisInterval`)."""
     from btkit.explain import ERRORS, lookup

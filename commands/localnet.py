@@ -11,9 +11,14 @@ from typing import Any, Optional
 import typer
 
 from btkit.errors import BtkitError, UsageError
-from commands._common import env, settings
+from commands._common import confirm_or_abort, env, settings
+from commands._group import command_group
 
-app = typer.Typer(help="Run and inspect local chain nodes.", no_args_is_help=True)
+app = command_group('Run and inspect local chain nodes.', [
+    'btkit localnet up --port 0 --mining instant',
+    'btkit localnet logs -f',
+    'btkit localnet mine 10 && btkit localnet down',
+])
 
 DataDir = typer.Option(None, "--data-dir", help="The node's data directory [config localnet.data_dir].")
 
@@ -175,8 +180,7 @@ def reset(data_dir: Optional[Path] = DataDir) -> None:
     from localnet import control
 
     dd = _data_dir(data_dir)
-    if not env().confirm(f"Delete the chain in {dd}?", default=False):
-        raise UsageError("not confirmed", hint="pass -y to reset without asking")
+    confirm_or_abort(f"Delete the chain in {dd}?")
     info = control.down(dd)
     removed = control.wipe(dd)
     data: dict[str, Any] = {"data_dir": str(dd), "removed": removed, "restarted": False}
@@ -205,7 +209,8 @@ def snapshot(data_dir: Optional[Path] = DataDir) -> None:
 
 
 @app.command()
-def revert(snapshot_id: int = typer.Argument(..., metavar="ID"), data_dir: Optional[Path] = DataDir) -> None:
+def revert(snapshot_id: int = typer.Argument(..., metavar="ID", help="A snapshot id from `localnet snapshot`."),
+           data_dir: Optional[Path] = DataDir) -> None:
     """Return to a snapshot: state, head and blocks after it are dropped."""
     head = _dev(data_dir, "localnet revert").revert(snapshot_id)
     env().result({"reverted": snapshot_id, "head": head.number, "hash": head.hash},

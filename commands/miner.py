@@ -8,8 +8,13 @@ from typing import Optional
 import typer
 
 from commands._common import Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, client, hotkey_name, open_wallet, unlock_hotkey
+from commands._group import command_group
 
-app = typer.Typer(help="Run miners that serve a task over signed HTTP.", no_args_is_help=True)
+app = command_group('Run miners that serve a task over signed HTTP.', [
+    'btkit miner run --netuid 1 -w alice -H miner1 --port 8091',
+    'btkit miner run --netuid 1 -w alice -H miner2 --port 0 --detach',
+    'btkit miner ps',
+])
 
 
 @app.command()

@@ -12,11 +12,12 @@ from commands._common import (
     Hotkey, Netuid, Network, PasswordFile, PowDevice, PowProcesses, PowTimeout, WalletName, WalletPath, client,
     confirm_or_abort, env, hotkey_address, open_wallet, run_pow, submit, unlock_coldkey, unlock_hotkey,
 )
+from commands._group import command_group, examples_epilog
 
-app = typer.Typer(help="Register a hotkey on a subnet.")
+app = command_group('Register a hotkey on a subnet.')
 
 
-@app.command()
+@app.command(epilog=examples_epilog(['btkit register --netuid 1 -w alice -H miner1', 'btkit register --netuid 1 -w alice -H miner2 --pow', 'btkit subnets register --netuid 1 --max-cost 1.5']))
 def register(
     netuid: int = Netuid,
     wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName, hotkey: Optional[str] = Hotkey,

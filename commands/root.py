@@ -8,11 +8,12 @@ import sys
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
 
 from btkit import __version__
 from btkit.errors import BtkitError, ExitCode, from_keystore
 from btkit.output import Environment, set_env
+from commands import aliases
+from commands._group import BtkitGroup, click_command
 
 # name -> (module, one-line help). Modules load only when their group is used.
 GROUPS: dict[str, tuple[str, str]] = {
@@ -29,32 +30,43 @@ GROUPS: dict[str, tuple[str, str]] = {
     "config": ("commands.config", "Show and change btkit settings."),
 }
 
-GLOBAL_FLAGS = {"--json": "json", "--verbose": "verbose", "--no-prompt": "no_prompt", "-y": "no_prompt"}
 
+class LazyGroup(BtkitGroup):
+    """Imports a command group's module only when that group is invoked; resolves btcli's names."""
 
-class LazyGroup(TyperGroup):
-    """Imports a command group's module only when that group is invoked."""
+    _loaded: dict[str, Any] = {}
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return list(GROUPS)
+        return [*GROUPS, *aliases.ALIAS_GROUPS]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        if cmd_name not in GROUPS:
-            return None
-        module = importlib.import_module(GROUPS[cmd_name][0])
-        command = typer.main.get_command(module.app)
-        command.name = cmd_name
-        return command
+        name = aliases.group_name(cmd_name)
+        if name not in self._loaded:
+            if name in GROUPS:
+                command = click_command(importlib.import_module(GROUPS[name][0]).app)
+                command.name = name
+            elif name in aliases.ALIAS_GROUPS:
+                command = BtkitGroup(name=name, help=aliases.ALIAS_GROUPS[name], no_args_is_help=True,
+                                     rich_markup_mode=None)
+            else:
+                return None
+            for alias, (group, sub) in aliases.COMMAND_ALIASES.get(name, {}).items():
+                target = self.get_command(ctx, group)
+                command.add_command(target if sub is None else target.get_command(ctx, sub), alias)
+            self._loaded[name] = command
+        return self._loaded[name]
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         with formatter.section("Commands"):
-            formatter.write_dl([(name, text) for name, (_, text) in GROUPS.items()])
+            formatter.write_dl([(name, text) for name, (_, text) in GROUPS.items()]
+                               + list(aliases.ALIAS_GROUPS.items()))
 
 
 app = typer.Typer(
     cls=LazyGroup,
     name="btkit",
     help="btkit: wallets, a local chain, and subnet tooling for Bittensor developers.",
+    epilog=aliases.HELP_EPILOG,
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -70,27 +82,14 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    json_: bool = typer.Option(False, "--json", help="Print exactly one JSON document on stdout (implies --no-prompt)."),
+    json_: bool = typer.Option(False, "--json", help="Print exactly one JSON document on stdout (implies "
+                               "--no-prompt; alias --json-output)."),
     no_prompt: bool = typer.Option(False, "--no-prompt", "-y", help="Never ask; assume yes to confirmations."),
     verbose: bool = typer.Option(False, "--verbose", help="Show tracebacks and debug detail."),
+    quiet: bool = typer.Option(False, "--quiet", help="Print results and errors only (no progress or notes)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     """Global flags work anywhere on the command line (`btkit wallet list --json`)."""
-
-
-def split_global_flags(argv: list[str]) -> tuple[dict[str, bool], list[str]]:
-    """Pull the global flags out of argv wherever they are (up to a ``--``)."""
-    flags = dict.fromkeys(set(GLOBAL_FLAGS.values()), False)
-    rest: list[str] = []
-    for i, arg in enumerate(argv):
-        if arg == "--":
-            rest.extend(argv[i:])
-            break
-        if arg in GLOBAL_FLAGS:
-            flags[GLOBAL_FLAGS[arg]] = True
-        else:
-            rest.append(arg)
-    return flags, rest
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,12 +97,13 @@ def main(argv: list[str] | None = None) -> int:
     from click.exceptions import ClickException
 
     args = list(sys.argv[1:] if argv is None else argv)
-    flags, args = split_global_flags(args)
-    env = Environment(json=flags["json"], verbose=flags["verbose"] or bool(os.environ.get("BTKIT_VERBOSE")),
-                      no_prompt=flags["no_prompt"])
+    command = typer.main.get_command(app)
+    env = Environment()
     set_env(env)
     try:
-        command = typer.main.get_command(app)
+        flags, args = aliases.normalize(args, command, lambda group, name: group.get_command(None, name))
+        env.json, env.quiet, env.no_prompt = flags["json"], flags["quiet"], flags["no_prompt"]
+        env.verbose = flags["verbose"] or bool(os.environ.get("BTKIT_VERBOSE"))
         result = command.main(args=args, prog_name="btkit", standalone_mode=False)
         return int(result) if isinstance(result, int) else 0
     except BtkitError as exc:
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     except ks.KeystoreError as exc:
         return _fail(env, from_keystore(exc))
     except ClickException as exc:
-        err = BtkitError(exc.format_message())
+        err = BtkitError(_usage_message(exc))
         err.exit_code = ExitCode(exc.exit_code) if exc.exit_code in (1, 2) else ExitCode.USAGE
         err.code = "usage"
         hint = ""
@@ -133,6 +133,17 @@ def main(argv: list[str] | None = None) -> int:
             raise
         err = BtkitError(f"internal error: {type(exc).__name__}: {exc}", hint="rerun with --verbose for the traceback")
         return _fail(env, err)
+
+
+def _usage_message(exc: Any) -> str:
+    """click's message, with one close suggestion for an unknown option (never a list)."""
+    from click.exceptions import NoSuchOption
+
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, NoSuchOption) and ctx is not None:
+        return (f"No such option {exc.option_name!r}."
+                + aliases.did_you_mean(exc.option_name, aliases.option_names(ctx.command), cutoff=0.8))
+    return exc.format_message()
 
 
 def _fail(env: Environment, exc: BtkitError) -> int:

@@ -12,8 +12,13 @@ from commands._common import (
     Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, client, confirm_or_abort, env, hotkey_address,
     open_wallet, submit, unlock_coldkey,
 )
+from commands._group import command_group
 
-app = typer.Typer(help="Stake, unstake, list stakes, set a delegate's take.", no_args_is_help=True)
+app = command_group("Stake, unstake, list stakes, set a delegate's take.", [
+    'btkit stake add --netuid 1 --amount 10 -w owner -H default',
+    'btkit stake list -w owner',
+    'btkit stake remove --netuid 1 --amount 2.5 -y',
+])
 HotkeySS58 = typer.Option(None, "--hotkey-ss58", "--delegate", help="Stake to this hotkey address instead (nominate).")
 
 

@@ -12,8 +12,13 @@ from commands._common import (
     Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, client, confirm_or_abort, env, hotkey_address,
     open_wallet, submit, unlock_coldkey,
 )
+from commands._group import command_group
 
-app = typer.Typer(help="Create, inspect and tune subnets.", no_args_is_help=True)
+app = command_group('Create, inspect and tune subnets.', [
+    'btkit subnet create -w owner -y',
+    'btkit subnet metagraph --netuid 1',
+    'btkit subnet set tempo 50 --netuid 1 -w owner',
+])
 
 
 def _tao(rao: int) -> str:
@@ -88,12 +93,21 @@ def hyperparameters(netuid: int = Netuid, network: Optional[str] = Network) -> N
 
 @app.command("set")
 def set_(
-    name: str = typer.Argument(..., help="Hyperparameter name (see `subnet hyperparameters`)."),
-    value: str = typer.Argument(...), netuid: int = Netuid,
+    name: Optional[str] = typer.Argument(None, help="Hyperparameter name (see `subnet hyperparameters`)."),
+    value: Optional[str] = typer.Argument(None, help="New value: an integer, or true/false."),
+    netuid: int = Netuid,
+    param: Optional[str] = typer.Option(None, "--param", help="btcli's spelling of NAME (sudo set --param X)."),
+    param_value: Optional[str] = typer.Option(None, "--value", help="btcli's spelling of VALUE."),
     wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
     password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
 ) -> None:
-    """Set a hyperparameter (subnet owner or sudo)."""
+    """Set a hyperparameter (subnet owner or sudo): NAME VALUE, or --param NAME --value VALUE."""
+    if (name and param) or (value is not None and param_value is not None):
+        raise UsageError("give the hyperparameter as NAME VALUE or as --param NAME --value VALUE, not both")
+    name, value = name or param, value if value is not None else param_value
+    if not name or value is None:
+        raise UsageError("missing the hyperparameter or its value", hint="btkit subnet set tempo 50 --netuid 1")
+
     chain = client(network)
     current = chain.hyperparameters(netuid).to_json()
     if name not in current:

@@ -8,8 +8,13 @@ from typing import Optional
 import typer
 
 from commands._common import Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, client, hotkey_name, open_wallet, unlock_hotkey
+from commands._group import command_group
 
-app = typer.Typer(help="Run validators that score miners and set weights.", no_args_is_help=True)
+app = command_group('Run validators that score miners and set weights.', [
+    'btkit validator run --netuid 1 -w owner -H default',
+    'btkit validator run --netuid 1 -w owner --detach',
+    'btkit validator stop',
+])
 
 
 @app.command()

@@ -13,8 +13,13 @@ from commands._common import (
     Hotkey, Network, Overwrite, PasswordFile, PowDevice, PowProcesses, PowTimeout, WalletName, WalletPath, client,
     confirm_or_abort, env, hotkey_name, open_wallet, password_source, run_pow, unlock_coldkey, unlock_hotkey,
 )
+from commands._group import command_group
 
-app = typer.Typer(help="Create, import, inspect and use wallets.", no_args_is_help=True)
+app = command_group('Create, import, inspect and use wallets.', [
+    'btkit wallet create -w alice -H miner1',
+    'btkit wallet regen-coldkey -w dev --uri //Alice --no-use-password',
+    'btkit wallet overview -w alice',
+])
 
 NWords = typer.Option(12, "--n-words", help="Mnemonic length: 12, 15, 18, 21 or 24 words.")
 CryptoTypeOpt = typer.Option("sr25519", "--crypto-type", help="sr25519 (default) or ed25519.")
@@ -71,7 +76,7 @@ def _save_coldkey(wallet, kp, use_password: bool, password_file: Optional[str], 
             old = f"the coldkey in {wallet.coldkey_file.path}"
         confirm_or_abort(f"Replace the coldkey {old} of wallet {wallet.name!r} with {kp.ss58_address}? Without the "
                          f"old key's mnemonic, what {old} holds is lost to you")
-    password = password_source(password_file).new("the coldkey") if use_password else None
+    password = password_source(password_file).new(keyfile_path=wallet.coldkey_file.path) if use_password else None
     with e.status("Encrypting the coldkey (Argon2i, a few seconds)..."):
         wallet.save_coldkey(kp, password, overwrite=True)
 
@@ -183,7 +188,7 @@ def new_hotkey(
     wallet, hk = open_wallet(wallet_path, wallet_name), hotkey_name(hotkey)
     wallet.check_free(wallet.hotkey_file(hk), overwrite)
     kp = _new_keypair(n_words, crypto_type)
-    password = password_source(password_file).new("the hotkey") if use_password else None
+    password = password_source(password_file).new(keyfile_path=wallet.hotkey_file(hk).path) if use_password else None
     with env().status("Encrypting the hotkey..."):
         wallet.save_hotkey(hk, kp, password, overwrite=overwrite)
     result: dict[str, Any] = {"wallet": wallet.name, "hotkey": {"name": hk, **_key_json(kp, use_password)}}
@@ -249,7 +254,7 @@ def regen_hotkey(
     wallet, hk = open_wallet(wallet_path, wallet_name), hotkey_name(hotkey)
     wallet.check_free(wallet.hotkey_file(hk), overwrite)
     kp = _secret_keypair(mnemonic, mnemonic_file, seed, uri, crypto_type)
-    password = password_source(password_file).new("the hotkey") if use_password else None
+    password = password_source(password_file).new(keyfile_path=wallet.hotkey_file(hk).path) if use_password else None
     wallet.save_hotkey(hk, kp, password, overwrite=overwrite)
     env().result({"wallet": wallet.name, "hotkey": {"name": hk, **_key_json(kp, use_password)}},
                  lambda out: out.print(f"Restored hotkey {hk} {kp.ss58_address} in wallet {wallet.name}"))
@@ -391,7 +396,7 @@ def change_password(
     """Re-encrypt the coldkey under a new password (also encrypts a plaintext coldkey)."""
     wallet = open_wallet(wallet_path, wallet_name)
     kp = unlock_coldkey(wallet, password_file)
-    new = password_source(new_password_file, new_env_var=True).new("the coldkey")
+    new = password_source(new_password_file, new_env_var=True).new(keyfile_path=wallet.coldkey_file.path)
     with env().status("Encrypting the coldkey..."):
         wallet.coldkey_file.save(kp, new, overwrite=True)
     env().result({"wallet": wallet.name, "coldkey": _key_json(kp, True)},
@@ -413,10 +418,9 @@ def upgrade_encryption(
             f"The coldkey is {scheme.value}; nothing to upgrade"
             + (" (use `btkit wallet change-password` to encrypt it)" if scheme.value == "plaintext" else "")))
         return
-    source = password_source(password_file)
-    with env().status(f"Decrypting the {scheme.value} coldkey (legacy formats are slow)..."):
-        kp, password = wallet.coldkey_file.unlock(lambda kf: source.existing(kf.path))
-        wallet.check_coldkey(kp)
+    env().info(f"Decrypting the {scheme.value} coldkey (legacy formats are slow)...")
+    kp, password = password_source(password_file).unlock(wallet.coldkey_file.unlock)
+    wallet.check_coldkey(kp)
     with env().status("Encrypting the coldkey as $NACL..."):
         wallet.coldkey_file.save(kp, password, overwrite=True)
     data.update(to="nacl", changed=True, coldkey=_key_json(kp, True))

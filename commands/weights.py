@@ -12,10 +12,17 @@ from btkit.errors import UsageError
 from commands._common import (
     Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, client, env, open_wallet, submit, unlock_hotkey,
 )
+from commands._group import command_group
 
-app = typer.Typer(help="Set, commit, reveal and show weights.", no_args_is_help=True)
+app = command_group('Set, commit, reveal and show weights.', [
+    'btkit weights set --netuid 1 --uids 1,2 --weights 0.7,0.3 -w val',
+    'btkit weights commit --netuid 1 --uids 1,2 --weights 0.7,0.3 -w val',
+    'btkit weights show --netuid 1',
+])
 Uids = typer.Option(..., "--uids", help="Comma-separated uids, e.g. 1,2,3.")
 Values = typer.Option(..., "--weights", help="Comma-separated weights (floats, normalized for you; or u16 with --raw).")
+Raw = typer.Option(False, "--raw", help="Weights are u16 integers as stored.")
+VersionKey = typer.Option(0, "--version-key", help="The subnet's weights_version (see `subnet hyperparameters`).")
 
 
 def _ints(text: str, what: str) -> list[int]:
@@ -48,8 +55,7 @@ def parse_weights(uids_text: str, values_text: str, raw: bool) -> tuple[list[int
 
 @app.command("set")
 def set_(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
-         raw: bool = typer.Option(False, "--raw", help="Weights are u16 integers as stored."),
-         version_key: int = typer.Option(0, "--version-key"),
+         raw: bool = Raw, version_key: int = VersionKey,
          wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
          hotkey: Optional[str] = Hotkey, password_file: Optional[str] = PasswordFile,
          network: Optional[str] = Network) -> None:
@@ -65,7 +71,7 @@ def set_(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
 
 @app.command()
 def commit(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
-           raw: bool = typer.Option(False, "--raw"), version_key: int = typer.Option(0, "--version-key"),
+           raw: bool = Raw, version_key: int = VersionKey,
            wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
            hotkey: Optional[str] = Hotkey, password_file: Optional[str] = PasswordFile,
            network: Optional[str] = Network) -> None:
@@ -87,7 +93,7 @@ def commit(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
 @app.command()
 def reveal(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
            salt: str = typer.Option(..., "--salt", help="The salt `weights commit` printed."),
-           raw: bool = typer.Option(False, "--raw"), version_key: int = typer.Option(0, "--version-key"),
+           raw: bool = Raw, version_key: int = VersionKey,
            wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
            hotkey: Optional[str] = Hotkey, password_file: Optional[str] = PasswordFile,
            network: Optional[str] = Network) -> None:

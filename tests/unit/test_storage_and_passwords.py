@@ -66,8 +66,59 @@ def test_new_password_typed_twice_and_long_enough():
 
     answers = iter(["abcdef", "abcdef"])
     assert PasswordSource(env={}, isatty=lambda: True, prompt=lambda _: next(answers)).new() == "abcdef"
-    answers = iter(["abcdef", "abcdeg"])
+    answers = iter(["abcdef", "abcdeg"] * 3)
     with pytest.raises(InvalidInputError, match="do not match"):
         PasswordSource(env={}, isatty=lambda: True, prompt=lambda _: next(answers)).new()
+    assert next(answers, None) is None  # asked three times, then gave up
     with pytest.raises(InvalidInputError, match="at least 6"):
         PasswordSource(env={"BTKIT_PASSWORD": "abc"}).new()
+
+
+def test_new_password_mismatch_or_too_short_asks_again_naming_wallet_and_key(tmp_path, capsys):
+    asked: list[str] = []
+    answers = iter(["abc", "abcdef", "abcdeX", "abcdef", "abcdef"])
+
+    def prompt(text: str) -> str:
+        asked.append(text)
+        return next(answers)
+
+    path = tmp_path / "wallets" / "alice" / "hotkeys" / "miner1"
+    assert PasswordSource(env={}, isatty=lambda: True, prompt=prompt).new(keyfile_path=path) == "abcdef"
+    assert asked[0] == "New password for the hotkey 'miner1' of wallet 'alice': "
+    assert sum(a.startswith("New password") for a in asked) == 3
+    err = capsys.readouterr().err
+    assert "at least 6 bytes; try again (2 left)" in err and "do not match; try again (1 left)" in err
+
+
+def test_wrong_password_on_a_terminal_may_be_retried(tmp_path, capsys):
+    from keystore.errors import WrongPasswordError
+
+    class Keyfile:  # Keyfile.unlock's contract without Argon2's seconds per try
+        path = tmp_path / "wallets" / "bob" / "coldkey"
+
+        def unlock(self, password):
+            secret = password(self)
+            if secret != "right-password":
+                raise WrongPasswordError("wrong password")
+            return "keypair", secret
+
+    kf = Keyfile()
+    asked: list[str] = []
+    answers = iter(["wrong-1", "right-password"])
+
+    def prompt(text: str) -> str:
+        asked.append(text)
+        return next(answers)
+
+    assert PasswordSource(env={}, isatty=lambda: True, prompt=prompt).unlock(kf.unlock) == ("keypair", "right-password")
+    assert asked == ["Password for the coldkey of wallet 'bob': "] * 2
+    assert "wrong password; try again (2 left)" in capsys.readouterr().err
+    # three wrong answers: the error, no fourth prompt
+    answers = iter(["w1", "w2", "w3", "never"])
+    with pytest.raises(WrongPasswordError):
+        PasswordSource(env={}, isatty=lambda: True, prompt=lambda _: next(answers)).unlock(kf.unlock)
+    assert next(answers) == "never"
+    # a wrong password from a file or the environment is not retried
+    with pytest.raises(WrongPasswordError):
+        PasswordSource(env={"BTKIT_PASSWORD": "wrong"}, isatty=lambda: True,
+                       prompt=lambda _: pytest.fail("prompted")).unlock(kf.unlock)
