@@ -31,8 +31,12 @@ COMMAND_ALIASES: dict[str, dict[str, tuple[str, str | None]]] = {
     "subnet": {"register": ("register", None)},
     "sudo": {"set": ("subnet", "set"), "get": ("subnet", "hyperparameters"), "set-take": ("stake", "set-take")},
 }
-ALIAS_GROUPS: dict[str, str] = {
-    "sudo": "btcli's sudo: set and get subnet hyperparameters, a delegate's take.",
+ALIAS_GROUPS: dict[str, tuple[str, list[str]]] = {
+    "sudo": ("btcli's sudo: set and get subnet hyperparameters, a delegate's take.", [
+        "btkit sudo get --netuid 1",
+        "btkit sudo set --netuid 1 --param tempo --value 50 -w owner",
+        "btkit sudo set-take --take 10 -w owner -H default",
+    ]),
 }
 
 # other spellings -> btkit's option (underscores become dashes by the general rule)

@@ -13,7 +13,7 @@ from btkit import __version__
 from btkit.errors import BtkitError, ExitCode, from_keystore
 from btkit.output import Environment, set_env
 from commands import aliases
-from commands._group import BtkitGroup, click_command
+from commands._group import BtkitGroup, click_command, examples_epilog
 
 # name -> (module, one-line help). Modules load only when their group is used.
 GROUPS: dict[str, tuple[str, str]] = {
@@ -46,7 +46,8 @@ class LazyGroup(BtkitGroup):
                 command = click_command(importlib.import_module(GROUPS[name][0]).app)
                 command.name = name
             elif name in aliases.ALIAS_GROUPS:
-                command = BtkitGroup(name=name, help=aliases.ALIAS_GROUPS[name], no_args_is_help=True,
+                help_, examples = aliases.ALIAS_GROUPS[name]
+                command = BtkitGroup(name=name, help=help_, epilog=examples_epilog(examples), no_args_is_help=True,
                                      rich_markup_mode=None)
             else:
                 return None
@@ -59,7 +60,7 @@ class LazyGroup(BtkitGroup):
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         with formatter.section("Commands"):
             formatter.write_dl([(name, text) for name, (_, text) in GROUPS.items()]
-                               + list(aliases.ALIAS_GROUPS.items()))
+                               + [(name, text) for name, (text, _) in aliases.ALIAS_GROUPS.items()])
 
 
 app = typer.Typer(
