@@ -66,7 +66,7 @@ def client(network: Optional[str]):
 
 
 def unlock_coldkey(wallet, password_file: Optional[str]):
-    """Decrypt the coldkey once (one Argon2 derivation), with a spinner."""
+    """Decrypt the coldkey once (one Argon2 derivation; a mistyped password may be typed again)."""
     source = password_source(password_file)
     return source.unlock(wallet.unlock_coldkey)
 
