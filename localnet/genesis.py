@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from localnet.runtime import balances, system
-
 TAO = 10**9
 # (secret URI, SS58 address (prefix 42), balance in rao). The addresses are Substrate's
 # well-known dev accounts (`<DEV_PHRASE>//Alice`, ...), written out so that a node start does
@@ -22,6 +20,7 @@ SUDO_URI = "//Alice"
 
 
 def genesis_state(profile: str = "dev") -> dict[str, Any]:
+    from localnet.runtime import balances, system  # not at import: `localnet up` reads DEV_ACCOUNTS only
     from localnet.state import Overlay
 
     state: dict[str, Any] = {}
