@@ -1,7 +1,11 @@
 """Tasks: what validators ask and miners answer. Plug your own with ``--task package.module:Class``.
 
 A task has a validator side (``challenge`` makes a query and keeps a secret; ``score`` grades an
-answer in [0, 1] against that secret) and a miner side (``answer``). The built-in task is real ML
+answer in [0, 1] against that secret) and a miner side (``answer``). For the validator's gateway
+(client requests), it also declares ``request_schema`` (JSON Schema of a client's query; the gateway
+refuses anything else before any miner is called), ``answer_schema(query)`` (what a usable answer to
+that query looks like; answers that do not match count as failures) and, optionally,
+``combine(query, answers)`` (one answer from several miners' answers). The built-in task is real ML
 that needs no download: forecast the next values of a seeded synthetic time series that only the
 validator can extend; the reference miner fits an autoregressive model with torch.
 """
@@ -16,12 +20,17 @@ from typing import Any, Protocol
 
 class Task(Protocol):
     name: str
+    request_schema: dict[str, Any]
 
     def challenge(self, seed: int) -> tuple[dict[str, Any], Any]: ...
 
     def answer(self, query: dict[str, Any]) -> dict[str, Any]: ...
 
     def score(self, secret: Any, answer: Any) -> float: ...
+
+    def answer_schema(self, query: dict[str, Any]) -> dict[str, Any]: ...
+
+    # optional: def combine(self, query, answers: list[dict]) -> dict | None
 
 
 def load_task(spec: str | None) -> Task:
@@ -55,6 +64,30 @@ class Forecast:
 
     name = "forecast"
     lags = 16
+    request_schema = {
+        "type": "object",
+        "required": ["series", "horizon"],
+        "properties": {
+            "task": {"const": "forecast"},
+            "series": {"type": "array", "items": {"type": "number"}, "minItems": 24, "maxItems": 4096},
+            "horizon": {"type": "integer", "minimum": 1, "maximum": 64},
+        },
+        "additionalProperties": False,
+    }
+
+    def answer_schema(self, query: dict[str, Any]) -> dict[str, Any]:
+        n = int(query["horizon"])
+        return {"type": "object", "required": ["forecast"],
+                "properties": {"forecast": {"type": "array", "items": {"type": "number"}, "minItems": n,
+                                            "maxItems": n}}}
+
+    def combine(self, query: dict[str, Any], answers: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """The element-wise median of the answers' forecasts (one liar among three cannot move it)."""
+        import statistics
+
+        if not answers:
+            return None
+        return {"forecast": [statistics.median(column) for column in zip(*(a["forecast"] for a in answers))]}
 
     def challenge(self, seed: int) -> tuple[dict[str, Any], Any]:
         series = synthetic_series(seed, LENGTH + HORIZON)
