@@ -26,6 +26,8 @@ GROUPS: dict[str, tuple[str, str]] = {
     "axon": ("commands.axon", "Announce a miner's endpoint on a subnet."),
     "miner": ("commands.miner", "Run miners that serve a task over signed HTTP."),
     "validator": ("commands.validator", "Run validators that score miners and set weights."),
+    "query": ("commands.query", "Query a subnet through a validator's gateway."),
+    "gateway": ("commands.gateway", "Use validators' gateways as a client (credit)."),
     "explain": ("commands.explain", "Explain a chain error and how to fix it."),
     "config": ("commands.config", "Show and change btkit settings."),
 }
