@@ -25,8 +25,8 @@ from typing import Any, Sequence
 
 from btkit.chain.errors import Unsupported
 from btkit.chain.types import (
-    Call, EpochSchedule, Event, Head, HotkeyInfo, Hyperparameters, Metagraph, NodeInfo, StakeInfo, SubmitResult,
-    SubnetInfo, Wait, Weights,
+    GATEWAY_MARK, Call, EpochSchedule, Event, Head, HotkeyInfo, Hyperparameters, Metagraph, NodeInfo, StakeInfo,
+    SubmitResult, SubnetInfo, Wait, Weights,
 )
 from btkit.units import Balance
 
@@ -121,6 +121,13 @@ class Calls:
         return Call("SubtensorModule", "serve_axon", {"netuid": netuid, "version": version, "ip": int(addr),
                                                       "port": port, "ip_type": addr.version, "protocol": protocol,
                                                       "placeholder1": 0, "placeholder2": 0})
+
+    def serve_gateway(self, netuid: int, ip: str, port: int) -> Call:
+        """Announce the signing validator's gateway (client requests, ``btkit.gateway``): ``serve_axon``
+        with ``placeholder1 = GATEWAY_MARK``, shown as ``AxonInfo.gateway``. It takes the place of the
+        hotkey's axon and obeys the same ``serving_rate_limit``."""
+        served = self.serve_axon(netuid, ip, port)
+        return Call(served.pallet, served.function, {**served.args, "placeholder1": GATEWAY_MARK})
 
 
 class Chain(abc.ABC):

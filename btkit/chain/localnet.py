@@ -16,8 +16,8 @@ from typing import Any, Sequence
 from btkit.chain.interface import Chain, DevChain
 from btkit.chain.network import DEFAULT_URL
 from btkit.chain.types import (
-    AxonInfo, Call, EpochSchedule, Event, Head, HotkeyInfo, Hyperparameters, Metagraph, Neuron, NodeInfo,
-    Registration, StakeInfo, SubmitResult, Subnet, SubnetInfo, Wait, Weights,
+    GATEWAY_MARK, AxonInfo, Call, EpochSchedule, Event, Head, HotkeyInfo, Hyperparameters, Metagraph, Neuron,
+    NodeInfo, Registration, StakeInfo, SubmitResult, Subnet, SubnetInfo, Wait, Weights,
 )
 from btkit.errors import BtkitError, ChainRejectedError, NodeUnreachableError, UsageError
 from btkit.extrinsic import build_signed, extrinsic_hash
@@ -220,7 +220,7 @@ def _neuron(raw: dict[str, Any]) -> Neuron:
                   validator_permit=raw["permit"], last_update=raw["last_update"], registered_at=raw["registered_at"],
                   active=raw["active"], pruning_score=raw["pruning_score"], take=raw["take"],
                   axon=AxonInfo(axon["ip"], axon["port"], axon["ip_type"], axon["protocol"], axon["version"],
-                                axon["block"]) if axon else None)
+                                axon["block"], axon.get("placeholder1") == GATEWAY_MARK) if axon else None)
 
 
 class LocalnetChain(Chain, DevChain):

@@ -238,10 +238,16 @@ class Hyperparameters:
         return {name: getattr(self, name) for name in self.names()}
 
 
+GATEWAY_MARK = 1
+"""``serve_axon``'s ``placeholder1`` value that marks the endpoint as a validator's gateway (client
+requests) rather than a miner's axon; subtensor stores ``placeholder1`` in ``AxonInfo`` as btkit's
+localnet does, so the mark means the same on both."""
+
+
 @dataclass(frozen=True)
 class AxonInfo:
     """A served endpoint: ``ip`` (text), ``port``, ``ip_type`` (4 or 6), ``protocol``, ``version``,
-    ``block`` it was served at."""
+    ``block`` it was served at; ``gateway``: a validator's gateway (``Calls.serve_gateway``), not a miner."""
 
     ip: str
     port: int
@@ -249,6 +255,7 @@ class AxonInfo:
     protocol: int = 4
     version: int = 1
     block: int | None = None
+    gateway: bool = False
 
     @property
     def url(self) -> str:
@@ -257,7 +264,7 @@ class AxonInfo:
 
     def to_json(self) -> dict[str, Any]:
         return {"block": self.block, "version": self.version, "ip": self.ip, "port": self.port,
-                "ip_type": self.ip_type, "protocol": self.protocol}
+                "ip_type": self.ip_type, "protocol": self.protocol, "gateway": self.gateway}
 
 
 @dataclass(frozen=True, kw_only=True)

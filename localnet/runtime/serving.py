@@ -17,7 +17,8 @@ def ip_to_str(ip: int, ip_type: int) -> str:
       placeholder1=u16, placeholder2=u16)
 def serve_axon(ctx: Context, netuid: int, version: int, ip: int, port: int, ip_type: int, protocol: int,
                placeholder1: int, placeholder2: int) -> None:
-    """Announce the signing hotkey's axon on ``netuid``. Loopback is allowed on localnet."""
+    """Announce the signing hotkey's axon on ``netuid``. Loopback is allowed on localnet. The placeholders
+    are stored as subtensor stores them in ``AxonInfo`` (btkit reads ``placeholder1`` as the gateway mark)."""
     subnets.require(ctx.state, netuid)
     uid = subnets.uid_of(ctx.state, netuid, ctx.signer)
     if uid is None:
@@ -36,6 +37,6 @@ def serve_axon(ctx: Context, netuid: int, version: int, ip: int, port: int, ip_t
         raise DispatchError("SubtensorModule.ServingRateLimitExceeded",
                             f"served at block {last}; serving_rate_limit is {limit} blocks")
     axon = {"block": ctx.block, "version": version, "ip": ip_to_str(ip, ip_type), "port": port,
-            "ip_type": ip_type, "protocol": protocol}
+            "ip_type": ip_type, "protocol": protocol, "placeholder1": placeholder1, "placeholder2": placeholder2}
     subnets.update_neuron(ctx.state, netuid, uid, axon=axon)
     ctx.emit("SubtensorModule", "AxonServed", netuid=netuid, hotkey=ctx.signer)
