@@ -148,7 +148,7 @@ METAGRAPH_COLUMNS = ("uid", "stake τ", "rank", "trust", "cons", "incent", "divs
 
 @app.command()
 def metagraph(netuid: int = Netuid, network: Optional[str] = Network) -> None:
-    """Every uid of a subnet: stake, consensus outputs, axon."""
+    """Every uid of a subnet: stake, consensus outputs, axon (a validator's gateway shows as `gateway IP:PORT`)."""
     mg = client(network).metagraph(netuid)
 
     def human(out) -> None:
@@ -160,7 +160,7 @@ def metagraph(netuid: int = Netuid, network: Optional[str] = Network) -> None:
         u16 = lambda v: f"{u16_to_float(v):.4f}"  # noqa: E731
         tao = lambda b: f"{b.tao:,.4f}"  # noqa: E731
         for nn in mg.neurons:
-            axon = f"{nn.axon.ip}:{nn.axon.port}" if nn.axon else "-"
+            axon = (("gateway " if nn.axon.gateway else "") + f"{nn.axon.ip}:{nn.axon.port}") if nn.axon else "-"
             t.add_row(str(nn.uid), tao(nn.stake), u16(nn.rank), u16(nn.trust), u16(nn.consensus),
                       u16(nn.incentive), u16(nn.dividends), tao(nn.emission), u16(nn.vtrust),
                       "*" if nn.validator_permit else "", str(nn.last_update), axon, nn.hotkey[:8])

@@ -20,6 +20,8 @@ class ValidatorConfig:
     timeout_s: float = 2.0
     alpha: float = 0.3
     state_path: Path | None = None
+    gateway: "GatewayConfig | None" = None  # btkit.gateway.server.GatewayConfig: serve client requests too
+    ledger_path: Path | None = None  # the gateway's SQLite ledger (when it charges)
 
 
 class Scores:
@@ -64,7 +66,12 @@ def run(chain, keypair, cfg: ValidatorConfig, log: Log, stop: StopFlag | None = 
     client = Client(keypair, timeout=cfg.timeout_s)
     rng = random.Random()
     log("started", hotkey=keypair.ss58_address, task=task.name, restored=len(scores.by_uid))
+    gateway = None
     try:
+        if cfg.gateway is not None:
+            from btkit.gateway import service
+
+            gateway = service.start(chain, keypair, task, cfg.gateway, lambda: scores.by_uid, log, cfg.ledger_path)
         while not stop.stopped:
             try:
                 step(chain, keypair, cfg, task, scores, client, rng, log)
@@ -72,6 +79,8 @@ def run(chain, keypair, cfg: ValidatorConfig, log: Log, stop: StopFlag | None = 
                 log("round-failed", error=f"{type(exc).__name__}: {exc}")
             stop.wait(cfg.interval_s)
     finally:
+        if gateway is not None:
+            gateway.stop()
         scores.save()
         client.close()
         log("stopped", scored=len(scores.by_uid))
@@ -84,7 +93,7 @@ def step(chain, keypair, cfg, task, scores, client, rng, log) -> None:
     me = mg.by_hotkey(keypair.ss58_address)
     if me is None:
         raise BtkitError(f"the validator hotkey {keypair.ss58_address} is no longer registered on subnet {cfg.netuid}")
-    targets = [(n.uid, n.hotkey, n.axon.url) for n in mg.neurons if n.axon and n.uid != me.uid]
+    targets = [(n.uid, n.hotkey, n.axon.url) for n in mg.neurons if n.axon and not n.axon.gateway and n.uid != me.uid]
     query, secret = task.challenge(rng.getrandbits(63))
     replies = client.query_all(targets, query)
     round_scores = {}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from types import SimpleNamespace
-Event = lambda p, n, d, x: SimpleNamespace(pallet=p, name=n, data=d, extrinsic=x)  # TEMP
+from btkit.chain.types import Event
 from btkit.errors import BtkitError
 from btkit.gateway.ledger import DuplicateRequest, InsufficientCredit, Ledger, Payment
 from btkit.gateway.limits import ClientLimits, Limits
