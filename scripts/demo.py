@@ -66,7 +66,8 @@ def main(argv: list[str]) -> int:
     if not ranking_ok:
         print(f"\ndemo FAILED after {took:.0f} s: the good miner did not out-earn the weak and broken ones")
         return 1
-    print(f"\ndemo finished in {took:.0f} s: the good miner earns the most, the broken one the least")
+    print(f"\ndemo finished in {took:.0f} s: the good miner earns the most, the broken one the least, and a "
+          "client query through the validator's gateway was answered by the good miner")
     return 0
 
 
@@ -74,7 +75,7 @@ def _run(env: dict[str, str], started: float) -> bool:
     info = json.loads(btkit("localnet", "up", "--port", "0", "--json", env=env, show=False))
     print(f"localnet up at {info['url']} in {info['ready_s']} s (genesis {info['genesis_hash'][:18]}...)")
     for wallet, uri, hotkeys in (("owner", "//Alice", ["default"]), ("val", "//Bob", ["default"]),
-                                 ("miners", "//Charlie", ["good", "weak", "broken"])):
+                                 ("miners", "//Charlie", ["good", "weak", "broken"]), ("client", "//Dave", [])):
         btkit("wallet", "regen-coldkey", "-w", wallet, "--uri", uri, "--no-use-password", env=env, show=False)
         for hk in hotkeys:
             btkit("wallet", "regen-hotkey", "-w", wallet, "-H", hk, "--uri", f"{uri}//{wallet}-{hk}", env=env,
@@ -92,8 +93,8 @@ def _run(env: dict[str, str], started: float) -> bool:
     for hk, task in tasks.items():
         btkit("miner", "run", "--netuid", n, "-w", "miners", "-H", hk, "--port", "0", "--task", task,
               "--timeout", "1.5", "--detach", env=env)
-    btkit("validator", "run", "--netuid", n, "-w", "val", "--interval", "1", "--timeout", "1", "--detach",
-          env=env)
+    btkit("validator", "run", "--netuid", n, "-w", "val", "--interval", "1", "--timeout", "1", "--gateway-port", "0",
+          "--detach", env=env)
     print(f"\nletting the validator score the miners for {EPOCHS} epochs...", flush=True)
     ranking_ok, seen = False, set()
     while time.monotonic() - started < DEADLINE_S:
@@ -114,7 +115,30 @@ def _run(env: dict[str, str], started: float) -> bool:
     btkit("subnet", "metagraph", "--netuid", n, env=env)
     btkit("subnet", "epoch", "--netuid", n, env=env)
     btkit("wallet", "overview", "-w", "miners", env=env)
+    if ranking_ok:
+        query_through_gateway(n, env)
     return ranking_ok
+
+
+def query_through_gateway(netuid: str, env: dict[str, str]) -> None:
+    """A client application asks the subnet through the validator's gateway (found on the metagraph);
+    `btkit query` verifies the validator's signature before printing; the good miner must answer."""
+    from btkit.neurons.task import LENGTH, synthetic_series
+
+    request = os.path.join(env["BTKIT_HOME"], "request.json")
+    with open(request, "w") as f:
+        json.dump({"series": [round(x, 4) for x in synthetic_series(2026, LENGTH)], "horizon": 8}, f)
+    print("\na client application queries the subnet through the validator's gateway:", flush=True)
+    out = json.loads(btkit("query", "--netuid", netuid, "--input", f"@{request}", "-w", "client", "--json",
+                           env=env, show=False))
+    hotkeys = json.loads(btkit("wallet", "show", "-w", "miners", "--json", env=env, show=False))["hotkeys"]
+    name = next((h["name"] for h in hotkeys if h["ss58_address"] == out["answered_by"][0]["hotkey"]), "?")
+    print(f"$ btkit query --netuid {netuid} --input @request.json -w client\n  forecast "
+          f"{[round(x, 3) for x in out['answer']['forecast']]}\n  answered by the {name} miner (uid "
+          f"{out['answered_by'][0]['uid']}) through the gateway of {out['gateway'][:8]} at {out['url']} in "
+          f"{out['timings']['total_ms']:.0f} ms; the validator's signature verified", flush=True)
+    if name != "good":
+        raise SystemExit(f"demo FAILED: the gateway's answer came from the {name} miner, not the good one")
 
 
 if __name__ == "__main__":

@@ -224,3 +224,4 @@ def test_make_demo_reduced():
                           timeout=240)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "the good miner earns the most" in proc.stdout
+    assert "client query through the validator's gateway was answered by the good miner" in proc.stdout
