@@ -55,6 +55,8 @@ def run(netuid: int = Netuid,
     from btkit.neurons.runtime import Log, neurons_dir
 
     gateway = None
+    if gateway_port is None and gateway_price:
+        raise UsageError("--gateway-price needs --gateway-port (the gateway is off)")
     if gateway_port is not None:
         from btkit.gateway.limits import Limits
         from btkit.gateway.server import GatewayConfig

@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from btkit.errors import UsageError
 from btkit.gateway import receipts
 from btkit.gateway.ledger import DuplicateRequest, InsufficientCredit, Ledger
 from btkit.gateway.limits import ClientLimits, Limits
@@ -96,9 +97,12 @@ class GatewayApp(SignedApp):
 
         super().__init__(keypair, cfg.max_body)
         if cfg.price_rao and (ledger is None or not cfg.pay_to):
-            raise ValueError("a priced gateway needs a ledger and a pay_to account")
+            raise UsageError("a priced gateway needs a ledger and a pay_to account")
+        if not (hasattr(task, "request_schema") and hasattr(task, "answer_schema")):
+            raise UsageError(f"the task {task.name!r} declares no request_schema/answer_schema: it cannot serve "
+                             "a gateway", hint="see docs/neurons.md (Tasks)")
         if cfg.mode == "combine" and not hasattr(task, "combine"):
-            raise ValueError(f"the task {task.name!r} defines no combine(); use mode 'best'")
+            raise UsageError(f"the task {task.name!r} defines no combine()", hint="use --gateway-mode best")
         self.task, self.miners, self.cfg, self.client, self.ledger = task, miners, cfg, client, ledger
         self.request_validator = jsonschema.Draft202012Validator(task.request_schema)
         self.limits = ClientLimits(cfg.limits)
@@ -175,13 +179,15 @@ class GatewayApp(SignedApp):
 
     # -- checks --------------------------------------------------------------------------
     def _parse(self, body: bytes) -> tuple[dict[str, Any], float]:
+        import jsonschema
+
         try:
             envelope = json.loads(body)
         except ValueError:
             raise Refusal(400, {"error": "the body is not JSON"}) from None
         if not isinstance(envelope, dict) or "input" not in envelope:
             raise Refusal(400, {"error": 'the body must be {"input": ..., "deadline_s": optional}'})
-        error = next(iter(sorted(self.request_validator.iter_errors(envelope["input"]), key=lambda e: e.path)), None)
+        error = jsonschema.exceptions.best_match(self.request_validator.iter_errors(envelope["input"]))
         if error is not None:
             where = "/".join(str(p) for p in error.absolute_path) or "input"
             raise Refusal(400, {"error": f"invalid input: {where}: {error.message}",

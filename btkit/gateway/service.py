@@ -22,10 +22,6 @@ class Gateway:
         self.app, self.server, self.ledger, self.watcher, self.sync_stop, self.client = (
             app, server, ledger, watcher, sync_stop, client)
 
-    @property
-    def url(self) -> str:
-        return f"http://{self.app.cfg.host}:{self.server.port}"
-
     def stop(self) -> None:
         self.sync_stop.set()
         self.server.stop()
