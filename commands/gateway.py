@@ -8,9 +8,13 @@ from typing import Optional
 import typer
 
 from commands._common import Netuid, Network, PasswordFile, WalletName, WalletPath, client, env, open_wallet, unlock_coldkey
+from commands._group import command_group
 from commands.query import Validator
 
-app = typer.Typer(help="Use validators' gateways as a client.", no_args_is_help=True)
+app = command_group("Use validators' gateways as a client.", [
+    "btkit gateway credit --netuid 1 -w me",
+    "btkit query --netuid 1 --input @request.json --pay 0.01 -w me",
+])
 
 
 @app.callback()

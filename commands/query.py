@@ -8,8 +8,9 @@ from typing import Optional
 import typer
 
 from commands._common import Netuid, Network, PasswordFile, WalletName, WalletPath, client, confirm_or_abort, env, open_wallet, unlock_coldkey
+from commands._group import command_group, examples_epilog
 
-app = typer.Typer(help="Query a subnet through a validator's gateway.")
+app = command_group("Query a subnet through a validator's gateway.")
 
 Validator = typer.Option(None, "--validator", help="The gateway's validator: hotkey SS58 or http(s)://URL "
                                                    "[default: the highest-staked gateway on the metagraph].")
@@ -33,7 +34,11 @@ def read_input(value: str):
         raise UsageError(f"--input is not JSON: {exc}", hint="pass JSON, or @FILE with JSON in it") from None
 
 
-@app.command()
+@app.command(epilog=examples_epilog([
+    """btkit query --netuid 1 --input '{"series": [0.1, ...], "horizon": 8}' -w me""",
+    "btkit query --netuid 1 --input @request.json --pay 0.01 -y -w me --json",
+    "btkit query --netuid 1 --input @req.json --validator http://203.0.113.9:8100",
+]))
 def query(
     netuid: int = Netuid,
     input_: str = typer.Option(..., "--input", help="The request as JSON, or @FILE (see the gateway's request schema)."),
