@@ -163,38 +163,58 @@ def is_sudo(state: Overlay, who: str) -> bool:
 # -- calls ----------------------------------------------------------------------------
 @call("SubtensorModule", "register_network", hotkey=account)
 def register_network(ctx: Context, hotkey: str) -> None:
-    """Create a subnet owned by the signing coldkey; pays (recycles) the lock cost."""
+    """Create a subnet owned by the signing coldkey. The lock cost seeds the subnet's pool: its TAO
+    reserve is the lock, its alpha reserve the lock / the median subnet price (1.0 for the first),
+    as subtensor 14bc6f9 ``do_register_network`` does."""
+    from localnet.runtime import swap
+
     state, coldkey = ctx.state, ctx.signer
     cost = lock_cost(state, ctx.block)
     if balances.free(state, coldkey) < cost:
-        raise DispatchError("SubtensorModule.NotEnoughBalanceToStake",
+        raise DispatchError("SubtensorModule.CannotAffordLockCost",
                             f"creating a subnet locks {cost} rao; the coldkey has {balances.free(state, coldkey)}")
     claim_hotkey(state, hotkey, coldkey)
     taken = set(netuids(state))
     netuid = next(i for i in range(1, 1 << 16) if i not in taken)
-    balances.burn(state, coldkey, cost)
+    median = swap.median_price(state, sorted(taken))
+    balances.withdraw(state, coldkey, cost)
+    pool_tao = max(cost, MIN_LOCK)
+    swap.seed(state, netuid, pool_tao, ((pool_tao << 128) // median) >> 64 if median else 0)
     state.set("lock:last", [cost, ctx.block])
     state.set("netuids", sorted(taken | {netuid}))
+    profile = str(state.get("profile", "dev"))
     state.set(f"subnet:{netuid}", {"netuid": netuid, "owner_coldkey": coldkey, "owner_hotkey": hotkey,
-                                   "registered_at": ctx.block, "lock": cost, "started": False})
-    state.set(f"hp:{netuid}", default_hyperparameters(str(state.get("profile", "dev"))))
+                                   "registered_at": ctx.block, "lock": cost, "started": False,
+                                   "emission_enabled": profile != "mainnet"})
+    state.set(f"hp:{netuid}", default_hyperparameters(profile))
     state.set(f"regs_interval:{netuid}", [0, 0, 0])
     state.set(f"adj_last:{netuid}", ctx.block)
     append_neuron(state, netuid, hotkey, coldkey, ctx.block)
-    state.add("recycled:total", cost)
     ctx.emit("SubtensorModule", "NetworkAdded", netuid=netuid, owner=coldkey, lock=cost)
 
 
 @call("SubtensorModule", "start_call", netuid=u16)
 def start_call(ctx: Context, netuid: int) -> None:
-    """Enable emission and staking on a subnet (owner only)."""
+    """Enable staking (SubtokenEnabled) and emission from the next block (owner only)."""
     subnet = require(ctx.state, netuid)
     if subnet["owner_coldkey"] != ctx.signer:
         raise DispatchError("SubtensorModule.NotSubnetOwner", "only the subnet owner can start it")
     if subnet["started"]:
         raise DispatchError("SubtensorModule.FirstEmissionBlockNumberAlreadySet", "the subnet is already started")
-    ctx.state.set(f"subnet:{netuid}", {**subnet, "started": True, "started_at": ctx.block})
-    ctx.emit("SubtensorModule", "FirstEmissionBlockNumberSet", netuid=netuid, block=ctx.block)
+    ctx.state.set(f"subnet:{netuid}", {**subnet, "started": True, "started_at": ctx.block,
+                                       "first_emission_block": ctx.block + 1})
+    ctx.emit("SubtensorModule", "FirstEmissionBlockNumberSet", netuid=netuid, block=ctx.block + 1)
+
+
+@call("AdminUtils", "sudo_set_subnet_emission_enabled", netuid=u16, enabled=boolean)
+def sudo_set_subnet_emission_enabled(ctx: Context, netuid: int, enabled: bool) -> None:
+    """Sudo: let a subnet take its share of the block emission (new subnets start off on mainnet,
+    on in the dev profile)."""
+    subnet = require(ctx.state, netuid)
+    if not is_sudo(ctx.state, ctx.signer):
+        raise DispatchError("AdminUtils.BadOrigin", "only sudo can enable a subnet's emission")
+    ctx.state.set(f"subnet:{netuid}", {**subnet, "emission_enabled": enabled})
+    ctx.emit("AdminUtils", "SubnetEmissionEnabledSet", netuid=netuid, enabled=enabled)
 
 
 def _make_setter(name: str, checker: Any) -> None:
