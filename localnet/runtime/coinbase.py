@@ -53,13 +53,14 @@ def alpha_issuance(state: Overlay, netuid: int) -> int:
     return p["alpha_in"] + p["alpha_out"]
 
 
-def tao_weight() -> int:
-    return div(fx(staking.TAO_WEIGHT, U96F32), fx(U64_MAX, U96F32), U96F32)
+def tao_weight(state: Overlay) -> int:
+    """``get_tao_weight``: U96F32 bits."""
+    return div(fx(staking.tao_weight_raw(state), U96F32), fx(U64_MAX, U96F32), U96F32)
 
 
 def root_proportion(state: Overlay, netuid: int) -> int:
     """``root_tao * tao_weight / (root_tao * tao_weight + alpha_issuance)``, U96F32 bits."""
-    weighted = mul(fx(swap.pool(state, swap.ROOT)["tao"], U96F32), tao_weight(), U96F32)
+    weighted = mul(fx(swap.pool(state, swap.ROOT)["tao"], U96F32), tao_weight(state), U96F32)
     return div(weighted, weighted + fx(alpha_issuance(state, netuid), U96F32), U96F32)
 
 
@@ -234,7 +235,7 @@ def distribute(state: Overlay, netuid: int, amounts: dict[str, int], server: lis
         rows[uid]["incentive"] = server[uid]
         paid += server[uid]
     state.set(f"miner_burned:{netuid}", div(fx(withheld, U96F32), fx(incentive_sum, U96F32), U96F32))
-    tw = tao_weight()
+    tw = tao_weight(state)
     alpha_divs, root_divs = {}, {}
     for uid, hk in enumerate(hotkeys):
         if not validator[uid]:

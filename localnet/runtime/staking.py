@@ -41,10 +41,15 @@ def total_hotkey_stake(state: Overlay, netuid: int, hotkey: str) -> int:
     return int(state.get(f"hk_stake:{netuid}:{hotkey}", 0))
 
 
+def tao_weight_raw(state: Overlay) -> int:
+    """TaoWeight: root stake's weight in subnets, as parts of u64::MAX."""
+    return int(state.get("tao_weight", TAO_WEIGHT))
+
+
 def stake_weight(state: Overlay, netuid: int, hotkey: str) -> int:
     """The epoch's stake: alpha + root stake x tao_weight (``get_stake_weights_for_network``), floored."""
     root = total_hotkey_stake(state, swap.ROOT, hotkey)
-    return total_hotkey_stake(state, netuid, hotkey) + (root * TAO_WEIGHT) // ((1 << 64) - 1)
+    return total_hotkey_stake(state, netuid, hotkey) + (root * tao_weight_raw(state)) // ((1 << 64) - 1)
 
 
 def stakers(state: Overlay, netuid: int, hotkey: str) -> dict[str, int]:
