@@ -136,7 +136,7 @@ def run(state: Overlay, block: int) -> None:
                                               "alpha_in": alpha_in, "alpha_out": alpha_em,
                                               "share": emissions[netuid] >> U96F32})
     state.add(balances.ISSUANCE, issued)  # what was not spent is never issued (recycle_credit)
-    cut = div(fx(OWNER_CUT, U96F32), fx(65535, U96F32), U96F32)
+    cut = div(fx(int(state.get("owner_cut", OWNER_CUT)), U96F32), fx(65535, U96F32), U96F32)
     for netuid in emitting:
         _pend(state, netuid, terms[netuid][3], cut, root_sell)
 
@@ -172,16 +172,27 @@ def _pend(state: Overlay, netuid: int, alpha_em: int, cut: int, root_sell: bool)
                 burned=alpha_em - sum(parts.values()) - recycled)
 
 
-def update_moving_prices(state: Overlay, block: int) -> None:
-    """``update_moving_price`` for every emitting subnet (after the coinbase)."""
+def ema_params(state: Overlay) -> tuple[int, int]:
+    """(SubnetMovingAlpha as I96F32 bits, EMAPriceHalvingBlocks): the profile's, unless set in state."""
     ma, halving = EMA["mainnet" if state.get("profile") == "mainnet" else "dev"]
+    return int(state.get("ema_moving_alpha", ma)), int(state.get("ema_halving_blocks", halving))
+
+
+def update_moving_prices(state: Overlay, block: int) -> None:
+    """``update_moving_prices``: every emitting subnet's EMA price (after the coinbase)."""
     for netuid in subnets_to_emit_to(state):
-        start = subnets.info(state, netuid)["first_emission_block"]
-        since = fx(max(block - max(start - 1, 0), 0), U64F64)
-        alpha = mul(convert(ma, I96F32, U64F64), div(since, since + fx(halving, U64F64), U64F64), U64F64)
-        price = mul(alpha, min(swap.current_price(state, netuid), ONE64), U64F64)
-        moving = mul(ONE64 - alpha, moving_price(state, netuid), U64F64)
-        state.set(f"moving_price:{netuid}", convert(price + moving, U64F64, I96F32))
+        update_moving_price(state, netuid, block)
+
+
+def update_moving_price(state: Overlay, netuid: int, block: int) -> None:
+    """EMA towards min(price, 1), with alpha = moving_alpha x t / (t + halving), t = blocks since start."""
+    ma, halving = ema_params(state)
+    start = subnets.info(state, netuid)["first_emission_block"]
+    since = fx(max(block - max(start - 1, 0), 0), U64F64)
+    alpha = mul(convert(ma, I96F32, U64F64), div(since, since + fx(halving, U64F64), U64F64), U64F64)
+    price = mul(alpha, min(swap.current_price(state, netuid), ONE64), U64F64)
+    moving = mul(ONE64 - alpha, moving_price(state, netuid), U64F64)
+    state.set(f"moving_price:{netuid}", convert(price + moving, U64F64, I96F32))
 
 
 # -- the epoch's payout (distribute_emission) ---------------------------------------------
