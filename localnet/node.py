@@ -219,10 +219,11 @@ class Node:
         n = subnets.n(view, netuid)
         total_stake = sum(staking.total_hotkey_stake(view, netuid, subnets.neuron(view, netuid, u)["hotkey"])
                           for u in range(n))
+        pool = staking.pool_info(view, netuid)
         return {**info, "n": n, "max_n": params["max_allowed_uids"], "tempo": params["tempo"],
                 "burn": params["burn"], "difficulty": params["difficulty"], "total_stake": total_stake,
-                "pending_emission": int(view.get(f"pending:{netuid}", 0)),
-                "recycled": int(view.get(f"recycled:{netuid}", 0))}
+                "pending_emission": pool["pending_alpha"], "recycled": int(view.get(f"recycled:{netuid}", 0)),
+                "pool": pool}
 
     def rpc_subtensor_subnets(self) -> list[dict[str, Any]]:
         from localnet.runtime import subnets
@@ -278,10 +279,36 @@ class Node:
         return {"netuid": net, "head": head, "tempo": tempo, "next_epoch_block": nxt}
 
     def rpc_subtensor_stakesOf(self, coldkey: Any) -> list[dict[str, Any]]:
+        """Every stake of a coldkey: ``stake`` (alpha, rao), ``tao_value`` (alpha x price, rao), ``price``."""
+        from localnet.runtime import staking, swap
+
+        view = self._view()
+        return [{"hotkey": hk, "netuid": net, "stake": amount, "tao_value": staking.tao_value(view, net, amount),
+                 "price": swap.price_rao(view, net)}
+                for hk, net, amount in staking.stakes_of(view, _account(coldkey))]
+
+    def rpc_subtensor_pool(self, netuid: Any) -> dict[str, Any]:
+        """A subnet's pool (root is netuid 0): reserves, price and last block's emission."""
         from localnet.runtime import staking
 
-        return [{"hotkey": hk, "netuid": net, "stake": amount}
-                for hk, net, amount in staking.stakes_of(self._view(), _account(coldkey))]
+        net = _uint(netuid, "netuid", 1 << 16)
+        if net:
+            net = self._netuid(net)
+        return staking.pool_info(self._view(), net)
+
+    def rpc_subtensor_quoteStake(self, netuid: Any, amount: Any, adding: Any = True,
+                                 limit_price: Any = None) -> dict[str, Any]:
+        """Simulate ``add_stake`` (``adding``: ``amount`` rao of TAO) or ``remove_stake`` (``amount`` alpha)."""
+        from localnet.runtime import DispatchError, staking
+
+        net = _uint(netuid, "netuid", 1 << 16)
+        if not isinstance(adding, bool):
+            raise params_error("adding must be true or false")
+        limit = None if limit_price is None else _uint(limit_price, "limit_price")
+        try:
+            return staking.quote(self._view(), net, _uint(amount, "amount"), adding, limit)
+        except DispatchError as exc:
+            raise RpcError(-32000, exc.message, {"error": exc.name}) from None
 
     def rpc_subtensor_hotkeyInfo(self, hotkey: Any) -> dict[str, Any]:
         from localnet.runtime import staking, subnets
@@ -306,16 +333,12 @@ class Node:
         return int(self.chain.state.get(system.BLOCK_EMISSION, 0))
 
     # -- dev methods --------------------------------------------------------------------
-    def rpc_localnet_accounting(self) -> dict[str, int]:
-        """Sums for invariant checks: free balances, stakes, recycled, issuance."""
-        state = self.chain.state
-        free = sum(v for k, v in state.items() if k.startswith("bal:"))
-        stake = sum(v for k, v in state.items() if k.startswith("stake:"))
-        hk_stake = sum(v for k, v in state.items() if k.startswith("hk_stake:"))
-        return {"free": free, "stake": stake, "hotkey_stake": hk_stake, "issuance": int(state.get("issuance", 0)),
-                "recycled": int(state.get("recycled:total", 0))
-                + sum(v for k, v in state.items() if k.startswith("recycled:") and k != "recycled:total"),
-                "pending_emission": sum(v for k, v in state.items() if k.startswith("pending:"))}
+    def rpc_localnet_accounting(self) -> dict[str, Any]:
+        """The accounting invariant (``localnet.accounting``): TAO sums, per-subnet alpha books, and
+        ``violations`` (empty when free + pool TAO == issuance and every subnet's alpha adds up)."""
+        from localnet import accounting
+
+        return accounting.totals(self.chain.state)
 
     def rpc_localnet_nodeInfo(self) -> dict[str, Any]:
         return {"version": __version__, "pid": os.getpid(), "url": self.url, "genesis_hash": self.chain.genesis_hash_hex,

@@ -1,4 +1,5 @@
-"""Replay the stored blocks from the base state and compare every root and the final state."""
+"""Replay the stored blocks from the base state, compare every root and the final state, and check the
+accounting invariant (TAO and alpha, ``localnet.accounting``) on the result."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from localnet import accounting
 from localnet.chain import execute_block, header_hash, next_state_root, verify_signature
 from localnet.runtime import load_modules
 from localnet.storage import Storage
@@ -57,6 +59,9 @@ def verify(db_path: Path) -> dict[str, Any]:
             count += 1
             extrinsics += len(block["extrinsics"])
         stored = storage.load_state()
+        violations = accounting.totals(state)["violations"]
+        if violations:
+            raise VerifyError(f"the accounting invariant fails at the head: {'; '.join(violations[:3])}")
         if _norm(state) != stored:
             diff = sorted(set(state) ^ set(stored) | {k for k in state if k in stored and _norm(state[k]) != stored[k]})
             raise VerifyError(f"final state differs from the stored state in {len(diff)} keys (e.g. {diff[:3]})")

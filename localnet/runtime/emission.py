@@ -67,7 +67,7 @@ def epoch(state: Overlay, netuid: int, block: int) -> dict[str, Any]:
     paid = coinbase.distribute(state, netuid, amounts, out.server_emission, out.validator_emission,
                                [nn["hotkey"] for nn in neurons])
     record = {"block": block, "unit": "alpha", "rao_emission": rao, "owner_cut": amounts["owner"],
-              "root_alpha": amounts["root"], "paid": paid["paid"], "recycled": paid["burned"],
+              "root_alpha": amounts["root"], "pending": amounts, "paid": paid["paid"], "recycled": paid["burned"],
               "unpaid": paid["unpaid"], "payouts": paid["payouts"], "explain": explain(inp, out, neurons)}
     state.set(f"epoch_last:{netuid}", record)
     return record

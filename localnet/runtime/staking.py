@@ -416,3 +416,38 @@ def decrease_take(ctx: Context, hotkey: str, take: int) -> None:
         raise DispatchError(S + "DelegateTakeTooHigh", f"the take is {current}; a decrease must be lower")
     ctx.state.set(f"take:{hotkey}", take)
     ctx.emit("SubtensorModule", "TakeDecreased", hotkey=hotkey, take=take)
+
+
+# -- queries ---------------------------------------------------------------------------------
+def quote(state: Overlay, netuid: int, amount: int, adding: bool, limit_price: int | None = None) -> dict:
+    """What ``add_stake`` of ``amount`` TAO (``adding``) or ``remove_stake`` of ``amount`` alpha would do
+    now, without doing it: ``paid_in`` (into the pool), ``fee`` (rao of the input token), ``received``
+    (alpha or TAO), prices before and after (rao per alpha), ``price_impact`` (after / before - 1, as a
+    fraction), ``slippage`` (received vs. the no-impact amount, fraction), and with ``limit_price``
+    (rao per alpha) ``max_at_limit``: the most input that fills within it. Raises ``DispatchError``."""
+    _require_subnet(state, netuid)
+    limit = limit_price if limit_price is not None else (swap.MAX_PRICE if adding else swap.MIN_PRICE)
+    r = swap.swap(state, netuid, amount, adding, limit)
+    before, after = (r.price_before * 10**9) >> 64, (r.price_after * 10**9) >> 64
+    ideal = (r.paid_in * 10**9 // before if adding else r.paid_in * before // 10**9) if before else 0
+    out = {"netuid": netuid, "input": amount, "paid_in": r.paid_in, "fee": r.fee, "received": r.paid_out,
+           "price_before": before, "price_after": after,
+           "price_impact": (after / before - 1) if before else 0.0,
+           "slippage": (1 - r.paid_out / ideal) if ideal else 0.0, "filled": r.paid_in + r.fee}
+    if limit_price is not None:
+        out["max_at_limit"] = swap.max_amount(state, netuid, limit_price, adding)
+    return out
+
+
+def pool_info(state: Overlay, netuid: int) -> dict:
+    """A subnet's pool for queries: reserves, price (rao per alpha), moving price, last block's emission."""
+    from localnet.runtime import coinbase
+
+    p = swap.pool(state, netuid)
+    last = state.get(f"emission_last:{netuid}") or {}
+    return {"netuid": netuid, "price": swap.price_rao(state, netuid), "tao_in": p["tao"], "alpha_in": p["alpha_in"],
+            "alpha_out": p["alpha_out"], "alpha_issuance": p["alpha_in"] + p["alpha_out"],
+            "moving_price": (coinbase.moving_price(state, netuid) * 10**9) >> 64, "fee_rate": p["fee_rate"],
+            "emission_tao": int(last.get("tao", 0)), "emission_alpha": int(last.get("alpha_out", 0)),
+            "pending_alpha": sum(coinbase.pending(state, netuid).values()),
+            "stable": swap.is_stable(netuid)}
