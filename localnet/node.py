@@ -36,7 +36,6 @@ def _uint(value: Any, name: str, maximum: int = 1 << 64) -> int:
 
 class Node:
     def __init__(self, config: NodeConfig) -> None:
-        load_modules()
         self.config = config
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self.storage = Storage(config.db_path)
@@ -449,6 +448,9 @@ def run(config: NodeConfig, argv: list[str] | None = None) -> int:
         node.log(f"listening on {node.url} (genesis {node.chain.genesis_hash_hex[:18]}..., "
                  f"head {node.chain.head_number}, mining {node.mining.value})")
         signal_ready(config.ready_fd, {**record, "node": node.rpc_localnet_nodeInfo()})
+        # The pallets load after the first answer, on the block thread (before any block it builds);
+        # a submission that comes first loads them itself (validate_call).
+        asyncio.get_running_loop().run_in_executor(node._executor, load_modules)
 
     try:
         asyncio.run(_server(node, on_started).serve(sockets=[sock]))

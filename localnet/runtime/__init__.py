@@ -57,6 +57,7 @@ def call(pallet: str, function: str, **params: Checker) -> Callable[[Callable[..
 
 
 def validate_call(c: Any) -> tuple[CallDef, dict[str, Any]]:
+    load_modules()
     if not isinstance(c, dict) or not isinstance(c.get("pallet"), str) or not isinstance(c.get("function"), str):
         raise BadCall("call must be {pallet, function, args}")
     definition = CALLS.get((c["pallet"], c["function"]))
@@ -94,8 +95,15 @@ def on_initialize(state: Overlay, block: int) -> None:
     emission.on_initialize(state, block)
 
 
+_loaded = False
+
+
 def load_modules() -> None:
-    """Import every pallet module so that its calls register."""
-    from localnet.runtime import (  # noqa: F401
-        balances, emission, pow, registration, serving, staking, subnets, system, weights,
-    )
+    """Import every pallet module so that its calls register (once; any thread may call it, and
+    ``validate_call`` does, so the node can load them after it starts answering)."""
+    global _loaded
+    if not _loaded:
+        from localnet.runtime import (  # noqa: F401
+            balances, emission, pow, registration, serving, staking, subnets, system, weights,
+        )
+        _loaded = True

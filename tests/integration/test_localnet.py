@@ -15,7 +15,7 @@ from btkit.extrinsic import build_signed, call
 from btkit.process import is_alive
 from keystore.keys import Keypair
 from localnet.verify import verify
-from tests.integration.conftest import ALICE, BOB, CHARLIE, DAVE
+from tests.integration.conftest import ALICE, BOB, CHARLIE, DAVE, ok
 
 TAO = 10**9
 
@@ -52,6 +52,14 @@ def test_up_reports_readiness_over_a_pipe_and_a_failed_start_at_once(cli, home, 
     assert r.code != 0 and "cannot listen" in r.stderr, r.stderr
     assert time.monotonic() - started < 5  # the closed pipe wakes the wait; no 15 s timeout
     assert cli("localnet", "down", "--data-dir", str(tmp_path / "a")).code == 0
+
+
+def test_a_pallet_call_the_moment_the_node_is_ready_is_accepted(start_node):
+    # the pallets load after readiness (on the block thread); a submission must not outrun them
+    c = start_node("manual").client
+    result = ok(c, ALICE, call("SubtensorModule", "register_network",
+                               hotkey=Keypair.from_uri("//ready-owner").ss58_address))
+    assert result["success"]
 
 
 def _wait_included(client, hashes, timeout=60):
