@@ -75,16 +75,17 @@ def epoch(state: Overlay, netuid: int, block: int) -> dict[str, Any]:
 
 def explain(inp: EpochInput, out, neurons: list[dict]) -> list[dict[str, Any]]:
     """Per uid: what it earned and, when nothing, why."""
-    rows = []
+    report = []
     for uid, nn in enumerate(neurons):
         reasons = []
         if out.emission[uid] == 0:
             if not out.active[uid]:
                 reasons.append(f"inactive: last update at block {inp.last_update[uid]}, activity_cutoff "
                                f"{inp.activity_cutoff}")
-            if inp.weights[uid] and not inp.validator_permit[uid]:
+            weights = inp.weights[uid]
+            if weights and not inp.validator_permit[uid]:
                 reasons.append("its weights do not count: no validator permit at this epoch")
-            stale = [j for j, _ in inp.weights[uid] if j < len(neurons)
+            stale = [j for j, _ in weights if j < len(neurons)
                      and inp.last_update[uid] <= inp.block_at_registration[j]]
             if stale:
                 reasons.append(f"weights older than the registration of uids {stale[:8]}")
@@ -92,7 +93,7 @@ def explain(inp: EpochInput, out, neurons: list[dict]) -> list[dict[str, Any]]:
                 reasons.append("no validator weight reached consensus on it")
             if inp.stake[uid] == 0 and out.dividends[uid] == 0:
                 reasons.append("no stake, so no dividends")
-        rows.append({"uid": uid, "hotkey": nn["hotkey"], "stake": inp.stake[uid], "consensus": out.consensus[uid],
-                     "incentive": out.incentive[uid], "dividends": out.dividends[uid],
-                     "emission": out.emission[uid], "permit": out.validator_permit[uid], "reasons": reasons})
-    return rows
+        report.append({"uid": uid, "hotkey": nn["hotkey"], "stake": inp.stake[uid], "consensus": out.consensus[uid],
+                       "incentive": out.incentive[uid], "dividends": out.dividends[uid],
+                       "emission": out.emission[uid], "permit": out.validator_permit[uid], "reasons": reasons})
+    return report
