@@ -83,10 +83,47 @@ def confirm_or_abort(question: str) -> None:
     raise Cancelled()
 
 
-def submit(chain, keypair, call, what: str):
-    """Submit a ``btkit.chain.Call``, wait for inclusion, raise the dispatch error if the call failed."""
-    with env().status(f"{what}: submitting and waiting for inclusion..."):
-        return chain.submit(keypair, call).raise_for_error()
+def _check_wait(value: str) -> str:
+    if value not in ("inclusion", "finalization"):
+        raise typer.BadParameter("takes inclusion or finalization")
+    return value
+
+
+DryRun = typer.Option(False, "--dry-run", help="Sign and show the call, signer and estimated fee; submit nothing.")
+WaitFor = typer.Option("inclusion", "--wait-for", callback=_check_wait,
+                       help="Return once the extrinsic is in a block (inclusion) or in a final one (finalization).")
+
+
+def confirm_send(chain, signer: str, call, question: str, dry_run: bool = False) -> None:
+    """Ask ``question`` with the network, the signer and the fee the node estimates (not on a dry run)."""
+    e = env()
+    if dry_run or e.json or e.no_prompt:
+        confirm_or_abort(question)  # answers yes without asking
+        return
+    fee = chain.estimate_fee(signer, call)
+    confirm_or_abort(f"{question}\n  network {chain.url}  signer {signer}  fee {fee} (estimated)")
+
+
+def submit(chain, keypair, call, what: str, dry_run: bool = False, wait: str = "inclusion"):
+    """Submit a ``btkit.chain.Call``, wait for ``wait``, raise the dispatch error if the call failed.
+
+    ``dry_run``: sign it, print the call, signer, fee and hash (one JSON document with --json) and
+    end the command with exit 0; nothing is sent, the signer's nonce does not move.
+    """
+    if dry_run:
+        result = chain.submit(keypair, call, dry_run=True)
+        data = {"dry_run": True, "network": chain.url, "signer": keypair.ss58_address, "call": call.to_json(),
+                "fee": result.fee, "hash": result.hash}
+        env().result(data, lambda out: out.print(
+            f"dry run (nothing submitted) on {chain.url}\n  call    {call.name}({_args(call)})\n"
+            f"  signer  {keypair.ss58_address}\n  fee     {result.fee} (estimated)", markup=False))
+        raise typer.Exit(0)
+    with env().status(f"{what}: submitting and waiting for {wait}..."):
+        return chain.submit(keypair, call, wait=wait).raise_for_error()
+
+
+def _args(call) -> str:
+    return ", ".join(f"{k}={v}" for k, v in call.args.items())
 
 
 def hotkey_address(wallet, hotkey: Optional[str], ss58: Optional[str] = None) -> str:

@@ -8,7 +8,10 @@ from typing import Optional
 import typer
 
 from btkit.errors import UsageError
-from commands._common import Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, client, env, open_wallet, submit, unlock_hotkey
+from commands._common import (
+    DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, env, open_wallet, submit,
+    unlock_hotkey,
+)
 from commands._group import command_group
 
 app = command_group('Announce axon endpoints.', [
@@ -29,13 +32,13 @@ def serve(netuid: int = Netuid, ip: str = typer.Option(..., "--ip", help="Public
           version: int = typer.Option(1, "--version-key", help="Axon version stored on chain."),
           wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
           hotkey: Optional[str] = Hotkey, password_file: Optional[str] = PasswordFile,
-          network: Optional[str] = Network) -> None:
+          network: Optional[str] = Network, dry_run: bool = DryRun, wait_for: str = WaitFor) -> None:
     """Sign serve_axon with the hotkey: IP and port of its miner on --netuid."""
     if not 1 <= port <= 65535:
         raise UsageError("--port must be between 1 and 65535")
     chain = client(network)
     serve_call = chain.calls.serve_axon(netuid, ip, port, protocol, version)  # checks the IP before unlocking
     kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
-    result = submit(chain, kp, serve_call, "serve_axon")
+    result = submit(chain, kp, serve_call, "serve_axon", dry_run, wait_for)
     env().result({"netuid": netuid, "hotkey": kp.ss58_address, "ip": ip, "port": port, "block": result.block},
                  lambda out: out.print(f"serving {ip}:{port} for {kp.ss58_address} on subnet {netuid}", markup=False))

@@ -9,8 +9,8 @@ import typer
 
 from btkit.errors import UsageError
 from commands._common import (
-    Hotkey, Netuid, Network, PasswordFile, PowDevice, PowProcesses, PowTimeout, WalletName, WalletPath, client,
-    confirm_or_abort, env, hotkey_address, open_wallet, run_pow, submit, unlock_coldkey, unlock_hotkey,
+    DryRun, Hotkey, Netuid, Network, PasswordFile, PowDevice, PowProcesses, PowTimeout, WaitFor, WalletName, WalletPath,
+    client, confirm_send, env, hotkey_address, open_wallet, run_pow, submit, unlock_coldkey, unlock_hotkey,
 )
 from commands._group import command_group, examples_epilog
 
@@ -25,6 +25,7 @@ def register(
     pow_: bool = typer.Option(False, "--pow", help="Register by proof of work (free) instead of the burn."),
     processes: Optional[int] = PowProcesses, device: str = PowDevice, timeout: float = PowTimeout,
     password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
+    dry_run: bool = DryRun, wait_for: str = WaitFor,
 ) -> None:
     """Register the wallet's hotkey on --netuid: pay the subnet's burn from the coldkey, or --pow."""
     from btkit.units import Balance
@@ -33,21 +34,24 @@ def register(
     hk = hotkey_address(wallet, hotkey)
     chain = client(network)
     if pow_:
-        _register_pow(chain, wallet, hotkey, netuid, processes, device, timeout, password_file)
+        _register_pow(chain, wallet, hotkey, netuid, processes, device, timeout, password_file, dry_run, wait_for)
         return
     cost = chain.burn_cost(netuid)
     if max_cost is not None and cost > Balance.from_tao(max_cost):
         raise UsageError(f"the burn is {cost}, above --max-cost {max_cost}",
                          hint="wait for the burn to adjust down, or raise --max-cost")
-    confirm_or_abort(f"Register {hk} on subnet {netuid} for {cost} (recycled)?")
+    register_call = chain.calls.burned_register(netuid, hk)
+    coldkey = wallet.coldkeypub().ss58_address
+    confirm_send(chain, coldkey, register_call, f"Register {hk} on subnet {netuid} for {cost} (recycled)?", dry_run)
     kp = unlock_coldkey(wallet, password_file)
-    result = submit(chain, kp, chain.calls.burned_register(netuid, hk), "burned_register")
+    result = submit(chain, kp, register_call, "burned_register", dry_run, wait_for)
     uid = result.event("NeuronRegistered")["uid"]
     env().result({"netuid": netuid, "uid": uid, "hotkey": hk, "cost": cost.rao, "block": result.block},
                  lambda out: out.print(f"registered {hk} as uid {uid} on subnet {netuid} for {cost}", markup=False))
 
 
-def _register_pow(chain, wallet, hotkey, netuid: int, processes, device: str, timeout: float, password_file) -> None:
+def _register_pow(chain, wallet, hotkey, netuid: int, processes, device: str, timeout: float, password_file,
+                  dry_run: bool, wait_for: str) -> None:
     from btkit.chain import DispatchFailed
 
     hot = unlock_hotkey(wallet, hotkey, password_file)
@@ -67,7 +71,7 @@ def _register_pow(chain, wallet, hotkey, netuid: int, processes, device: str, ti
         try:
             result = submit(chain, hot, chain.calls.register(netuid, solution.work_block, solution.nonce,
                                                              solution.work, hot.ss58_address, cold.ss58_address),
-                            "register")
+                            "register", dry_run, wait_for)
             break
         except DispatchFailed as exc:  # the window closed between solving and inclusion: solve again
             if exc.result.error != "SubtensorModule.InvalidWorkBlock" or attempt == 2:

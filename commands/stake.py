@@ -9,8 +9,8 @@ import typer
 
 from btkit.errors import UsageError
 from commands._common import (
-    Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, client, confirm_or_abort, env, hotkey_address,
-    open_wallet, submit, unlock_coldkey,
+    DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, confirm_send, env,
+    hotkey_address, open_wallet, submit, unlock_coldkey,
 )
 from commands._group import command_group
 
@@ -22,7 +22,8 @@ app = command_group("Stake, unstake, list stakes, set a delegate's take.", [
 HotkeySS58 = typer.Option(None, "--hotkey-ss58", "--delegate", help="Stake to this hotkey address instead (nominate).")
 
 
-def _move(op: str, netuid: int, amount: str, wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network):
+def _move(op: str, netuid: int, amount: str, wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network,
+          dry_run: bool, wait_for: str):
     from btkit.units import Balance
 
     wallet = open_wallet(wallet_path, wallet_name)
@@ -31,11 +32,13 @@ def _move(op: str, netuid: int, amount: str, wallet_path, wallet_name, hotkey, h
     if value.rao <= 0:
         raise UsageError("--amount must be positive")
     chain = client(network)
-    confirm_or_abort(f"{'Stake' if op == 'add' else 'Unstake'} {value} {'to' if op == 'add' else 'from'} {hk} "
-                     f"on subnet {netuid}?")
-    kp = unlock_coldkey(wallet, password_file)
     build = chain.calls.add_stake if op == "add" else chain.calls.remove_stake
-    result = submit(chain, kp, build(hk, netuid, value), f"{op}_stake")
+    stake_call = build(hk, netuid, value)
+    confirm_send(chain, wallet.coldkeypub().ss58_address, stake_call,
+                 f"{'Stake' if op == 'add' else 'Unstake'} {value} {'to' if op == 'add' else 'from'} {hk} "
+                 f"on subnet {netuid}?", dry_run)
+    kp = unlock_coldkey(wallet, password_file)
+    result = submit(chain, kp, stake_call, f"{op}_stake", dry_run, wait_for)
     now = sum(s.stake.rao for s in chain.stakes_of(kp.ss58_address) if s.hotkey == hk and s.netuid == netuid)
     env().result({"op": op, "hotkey": hk, "netuid": netuid, "amount": value, "stake_now": Balance(now),
                   "block": result.block},
@@ -47,18 +50,22 @@ def _move(op: str, netuid: int, amount: str, wallet_path, wallet_name, hotkey, h
 def add(netuid: int = Netuid, amount: str = typer.Option(..., "--amount", "-a", help="TAO."),
         wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
         hotkey: Optional[str] = Hotkey, hotkey_ss58: Optional[str] = HotkeySS58,
-        password_file: Optional[str] = PasswordFile, network: Optional[str] = Network) -> None:
+        password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
+        dry_run: bool = DryRun, wait_for: str = WaitFor) -> None:
     """Stake TAO from the coldkey to a hotkey on a subnet."""
-    _move("add", netuid, amount, wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network)
+    _move("add", netuid, amount, wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network, dry_run,
+          wait_for)
 
 
 @app.command()
 def remove(netuid: int = Netuid, amount: str = typer.Option(..., "--amount", "-a", help="TAO."),
            wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
            hotkey: Optional[str] = Hotkey, hotkey_ss58: Optional[str] = HotkeySS58,
-           password_file: Optional[str] = PasswordFile, network: Optional[str] = Network) -> None:
+           password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
+           dry_run: bool = DryRun, wait_for: str = WaitFor) -> None:
     """Unstake TAO back to the coldkey."""
-    _move("remove", netuid, amount, wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network)
+    _move("remove", netuid, amount, wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network, dry_run,
+          wait_for)
 
 
 @app.command("list")
@@ -87,7 +94,7 @@ def list_(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] =
 def set_take(take: float = typer.Option(..., "--take", help="Delegate take in percent (0-18)."),
              wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
              hotkey: Optional[str] = Hotkey, password_file: Optional[str] = PasswordFile,
-             network: Optional[str] = Network) -> None:
+             network: Optional[str] = Network, dry_run: bool = DryRun, wait_for: str = WaitFor) -> None:
     """Raise or lower the take of the wallet's hotkey as a delegate."""
     if not 0 <= take <= 18:
         raise UsageError("--take is a percentage between 0 and 18")
@@ -101,6 +108,6 @@ def set_take(take: float = typer.Option(..., "--take", help="Delegate take in pe
         return
     kp = unlock_coldkey(wallet, password_file)
     take_call = chain.calls.set_take(hk, new, current)
-    submit(chain, kp, take_call, take_call.function)
+    submit(chain, kp, take_call, take_call.function, dry_run, wait_for)
     env().result({"hotkey": hk, "take": new, "previous": current, "changed": True},
                  lambda out: out.print(f"take of {hk}: {current / 655.35:.2f}% -> {new / 655.35:.2f}%", markup=False))

@@ -9,8 +9,8 @@ import typer
 
 from btkit.errors import UsageError
 from commands._common import (
-    Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, client, confirm_or_abort, env, hotkey_address,
-    open_wallet, submit, unlock_coldkey,
+    DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, confirm_send, env,
+    hotkey_address, open_wallet, submit, unlock_coldkey,
 )
 from commands._group import command_group
 
@@ -33,6 +33,7 @@ def create(
     no_start: bool = typer.Option(False, "--no-start", help="Do not call start_call (emission and staking stay off)."),
     max_cost: Optional[str] = typer.Option(None, "--max-cost", help="Refuse if the lock cost exceeds this (TAO)."),
     password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
+    dry_run: bool = DryRun, wait_for: str = WaitFor,
 ) -> None:
     """Create a subnet owned by the wallet's coldkey; the wallet's hotkey becomes uid 0."""
     from btkit.units import Balance
@@ -43,15 +44,17 @@ def create(
     cost = chain.lock_cost()
     if max_cost is not None and cost > Balance.from_tao(max_cost):
         raise UsageError(f"the lock cost is {cost}, above --max-cost {max_cost}")
-    confirm_or_abort(f"Create a subnet for a lock cost of {cost} (recycled)?")
+    create_call = chain.calls.register_network(owner_hotkey)
+    confirm_send(chain, wallet.coldkeypub().ss58_address, create_call,
+                 f"Create a subnet for a lock cost of {cost} (recycled)?", dry_run)
     kp = unlock_coldkey(wallet, password_file)
-    result = submit(chain, kp, chain.calls.register_network(owner_hotkey), "register_network")
+    result = submit(chain, kp, create_call, "register_network", dry_run, wait_for)
     netuid = result.event("NetworkAdded")["netuid"]
     started = False
     if not no_start:
         start = chain.calls.start_call(netuid)
         if start is not None:  # None: this runtime starts subnets at creation
-            submit(chain, kp, start, "start_call")
+            submit(chain, kp, start, "start_call", wait=wait_for)
         started = True
     data = {"netuid": netuid, "owner_coldkey": kp.ss58_address, "owner_hotkey": owner_hotkey, "lock_cost": cost.rao,
             "started": started, "block": result.block}
@@ -100,6 +103,7 @@ def set_(
     param_value: Optional[str] = typer.Option(None, "--value", help="btcli's spelling of VALUE."),
     wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
     password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
+    dry_run: bool = DryRun, wait_for: str = WaitFor,
 ) -> None:
     """Set a hyperparameter (subnet owner or sudo): NAME VALUE, or --param NAME --value VALUE."""
     if (name and param) or (value is not None and param_value is not None):
@@ -123,7 +127,7 @@ def set_(
         except ValueError:
             raise UsageError(f"{name} takes an integer") from None
     kp = unlock_coldkey(open_wallet(wallet_path, wallet_name), password_file)
-    result = submit(chain, kp, chain.calls.set_hyperparameter(netuid, name, parsed), f"set {name}")
+    result = submit(chain, kp, chain.calls.set_hyperparameter(netuid, name, parsed), f"set {name}", dry_run, wait_for)
     env().result({"netuid": netuid, "name": name, "value": parsed, "previous": current[name], "block": result.block},
                  lambda out: out.print(f"{name}: {current[name]} -> {parsed} on subnet {netuid}", markup=False))
 

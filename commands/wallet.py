@@ -10,8 +10,9 @@ import typer
 from btkit.errors import UsageError
 from keystore.errors import KeystoreError
 from commands._common import (
-    Hotkey, Network, Overwrite, PasswordFile, PowDevice, PowProcesses, PowTimeout, WalletName, WalletPath, client,
-    confirm_or_abort, env, hotkey_name, open_wallet, password_source, run_pow, unlock_coldkey, unlock_hotkey,
+    DryRun, Hotkey, Network, Overwrite, PasswordFile, PowDevice, PowProcesses, PowTimeout, WaitFor, WalletName,
+    WalletPath, client, confirm_or_abort, confirm_send, env, hotkey_name, open_wallet, password_source, run_pow, submit,
+    unlock_coldkey, unlock_hotkey,
 )
 from commands._group import command_group
 
@@ -451,6 +452,7 @@ def transfer(
     allow_death: bool = typer.Option(False, "--allow-death", help="Allow the sender to drop below the existential deposit."),
     wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
     password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
+    dry_run: bool = DryRun, wait_for: str = WaitFor,
 ) -> None:
     """Send TAO from the wallet's coldkey (asks to confirm unless -y)."""
     from btkit.units import Balance
@@ -464,10 +466,10 @@ def transfer(
     sender = wallet.coldkeypub().ss58_address
     chain = client(network)
     free = chain.balance(sender)  # also fails fast (exit 3) when no node answers
-    confirm_or_abort(f"Transfer {value} from {sender} (balance {free}) to {dest}?")
+    transfer_call = chain.calls.transfer(dest, value, keep_alive=not allow_death)
+    confirm_send(chain, sender, transfer_call, f"Transfer {value} from {sender} (balance {free}) to {dest}?", dry_run)
     kp = unlock_coldkey(wallet, password_file)
-    with env().status("Submitting and waiting for inclusion..."):
-        result = chain.submit(kp, chain.calls.transfer(dest, value, keep_alive=not allow_death)).raise_for_error()
+    result = submit(chain, kp, transfer_call, "transfer", dry_run, wait_for)
     after = chain.balance(sender)
     env().result({"from": sender, "to": dest, "amount": value, "balance_after": after, "extrinsic": result},
                  lambda out: out.print(f"sent {value} to {dest} in block #{result.block}; balance now {after}",

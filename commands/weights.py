@@ -10,7 +10,8 @@ import typer
 
 from btkit.errors import UsageError
 from commands._common import (
-    Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, client, env, open_wallet, submit, unlock_hotkey,
+    DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, env, open_wallet, submit,
+    unlock_hotkey,
 )
 from commands._group import command_group
 
@@ -58,12 +59,13 @@ def set_(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
          raw: bool = Raw, version_key: int = VersionKey,
          wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
          hotkey: Optional[str] = Hotkey, password_file: Optional[str] = PasswordFile,
-         network: Optional[str] = Network) -> None:
+         network: Optional[str] = Network, dry_run: bool = DryRun, wait_for: str = WaitFor) -> None:
     """Set the hotkey's weights on a subnet."""
     dests, values = parse_weights(uids, weights, raw)
     kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
     chain = client(network)
-    result = submit(chain, kp, chain.calls.set_weights(netuid, dests, values, version_key), "set_weights")
+    result = submit(chain, kp, chain.calls.set_weights(netuid, dests, values, version_key), "set_weights",
+                    dry_run, wait_for)
     env().result({"netuid": netuid, "hotkey": kp.ss58_address, "uids": dests, "weights": values,
                   "block": result.block},
                  lambda out: out.print(f"weights set on subnet {netuid} in block #{result.block}", markup=False))
@@ -74,14 +76,14 @@ def commit(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
            raw: bool = Raw, version_key: int = VersionKey,
            wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
            hotkey: Optional[str] = Hotkey, password_file: Optional[str] = PasswordFile,
-           network: Optional[str] = Network) -> None:
+           network: Optional[str] = Network, dry_run: bool = DryRun, wait_for: str = WaitFor) -> None:
     """Commit to weights; prints the salt you need for `weights reveal`."""
     dests, values = parse_weights(uids, weights, raw)
     kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
     salt = [secrets.randbelow(65536) for _ in range(8)]
     chain = client(network)
     digest = chain.commit_hash(kp.ss58_address, netuid, dests, values, salt, version_key)
-    result = submit(chain, kp, chain.calls.commit_weights(netuid, digest), "commit_weights")
+    result = submit(chain, kp, chain.calls.commit_weights(netuid, digest), "commit_weights", dry_run, wait_for)
     salt_text = ",".join(map(str, salt))
     env().result({"netuid": netuid, "hash": digest, "uids": dests, "weights": values, "salt": salt,
                   "version_key": version_key, "block": result.block},
@@ -96,14 +98,14 @@ def reveal(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
            raw: bool = Raw, version_key: int = VersionKey,
            wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
            hotkey: Optional[str] = Hotkey, password_file: Optional[str] = PasswordFile,
-           network: Optional[str] = Network) -> None:
+           network: Optional[str] = Network, dry_run: bool = DryRun, wait_for: str = WaitFor) -> None:
     """Reveal committed weights (in the epoch after the commit)."""
     dests, values = parse_weights(uids, weights, raw)
     salt_values = _ints(salt, "--salt")
     kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
     chain = client(network)
     result = submit(chain, kp, chain.calls.reveal_weights(netuid, dests, values, salt_values, version_key),
-                    "reveal_weights")
+                    "reveal_weights", dry_run, wait_for)
     env().result({"netuid": netuid, "uids": dests, "weights": values, "block": result.block},
                  lambda out: out.print(f"revealed weights on subnet {netuid} in block #{result.block}", markup=False))
 
