@@ -114,11 +114,38 @@ def set_value(key: str, value: str, env: Mapping[str, str] | None = None) -> Pat
 
     if key not in KEYS:
         raise ConfigError(f"unknown config key {key!r}", hint=f"known keys: {', '.join(KEYS)}")
+    validate(key, value)
     path = config_path(env)
     current = read_file(path)
     current[key] = value
     atomic_write(path, _dump_toml(current).encode(), mode=0o644)
     return path
+
+
+def validate(key: str, value: str) -> None:
+    """Refuse a value now rather than at the next command: ``network`` as ``--network`` takes it
+    (``btkit.chain.network.resolve``), wallet and hotkey names as the keystore takes them, paths that
+    are not files. Raises ``ConfigError``."""
+    from btkit.errors import BtkitError
+
+    try:
+        if key == "network":
+            from btkit.chain.network import resolve
+
+            resolve(value, cfg=Config(dict(_defaults({}), network=value), {}, Path()))
+        elif key in ("wallet.name", "wallet.hotkey"):
+            from keystore.errors import InvalidInputError
+            from keystore.wallet import check_name
+
+            try:
+                check_name(value, key.replace(".", " "))
+            except InvalidInputError as exc:
+                raise ConfigError(str(exc)) from None
+        elif key in ("wallet.path", "localnet.data_dir"):
+            if not value.strip() or Path(value).expanduser().is_file():
+                raise ConfigError(f"{key} must be a directory, not {value!r}")
+    except BtkitError as exc:
+        raise ConfigError(f"cannot set {key} to {value!r}: {exc.message}", hint=exc.hint) from None
 
 
 def _dump_toml(flat: Mapping[str, Any]) -> str:

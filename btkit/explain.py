@@ -11,10 +11,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "the account's free balance is lower than the amount",
         "check `btkit wallet balance` and transfer a smaller amount"),
     "Balances.KeepAlive": (
-        "the transfer would take the sender below the existential deposit (500 rao)",
-        "leave at least 500 rao, or send everything with --allow-death"),
+        "the transfer would take the sender below the existential deposit (τ0.000000500)",
+        "leave at least τ0.000000500, or send everything with --allow-death"),
     "Balances.ExistentialDeposit": (
-        "a new account must receive at least the existential deposit (500 rao)",
+        "a new account must receive at least the existential deposit (τ0.000000500)",
         "send at least 0.0000005 TAO"),
     S + "RegistrationNotPermittedOnRootSubnet": (
         "neurons cannot register on the root subnet (netuid 0)", "register on a subnet with netuid >= 1"),

@@ -80,6 +80,7 @@ def up(
     ephemeral: bool = typer.Option(False, "--ephemeral", help="Keep the chain in memory only."),
     profile: str = typer.Option("dev", "--profile", help="Hyperparameter defaults: dev or mainnet."),
     foreground: bool = typer.Option(False, "--foreground", help="Stay attached; Ctrl-C stops the node."),
+    log_format: str = typer.Option("text", "--log-format", help="Node log lines: text or json (one object a line)."),
 ) -> None:
     """Start a local chain node; returns once it answers (detached unless --foreground)."""
     from localnet import control
@@ -92,7 +93,9 @@ def up(
         raise UsageError("--block-time must be between 0.01 and 3600 seconds")
     if not 0 <= port <= 65535:
         raise UsageError("--port must be between 0 and 65535")
-    options = control.UpOptions(_data_dir(data_dir), host, port, mining, block_time, ephemeral, profile)
+    if log_format not in ("text", "json"):
+        raise UsageError(f"--log-format must be text or json, not {log_format!r}")
+    options = control.UpOptions(_data_dir(data_dir), host, port, mining, block_time, ephemeral, profile, log_format)
     info, proc = control.up(options, detached=not foreground)
     _print_banner(_banner(info, info["node"]))
     if foreground:
@@ -158,15 +161,23 @@ def status(data_dir: Optional[Path] = DataDir) -> None:
 def logs(data_dir: Optional[Path] = DataDir,
          follow: bool = typer.Option(False, "--follow", "-f", help="Keep printing new lines."),
          lines: int = typer.Option(50, "--lines", "-n", help="How many lines to show first.")) -> None:
-    """Print the node's log."""
+    """Print the node's log: one line per extrinsic (signer, call, result, block), one per epoch.
+
+    With --json: {"log", "lines", "records"}, each record a line read back as an object
+    (event, block, signer, call, result, error, ...; see docs/localnet.md).
+    """
     from localnet.config import LOG_FILE
+    from localnet.log import parse_line
 
     log = _data_dir(data_dir) / LOG_FILE
     if not log.exists():
         raise BtkitError(f"no log at {log}", hint="start a node with `btkit localnet up`")
-    text = log.read_text(errors="replace").splitlines()[-lines:]
+    if env().json and follow:
+        raise UsageError("--json prints one document; it cannot follow the log",
+                         hint="start the node with `--log-format json` and follow it with `localnet logs -f`")
+    text = log.read_text(errors="replace").splitlines()[-lines:] if lines > 0 else []
     if env().json:
-        env().result({"log": str(log), "lines": text})
+        env().result({"log": str(log), "lines": text, "records": [parse_line(line) for line in text]})
         return
     sys.stdout.write("".join(line + "\n" for line in text))
     sys.stdout.flush()

@@ -18,6 +18,7 @@ def parse(argv: list[str]) -> NodeConfig:
     p.add_argument("--block-time", type=float, default=0.25)
     p.add_argument("--ephemeral", action="store_true", help="keep the chain in memory")
     p.add_argument("--profile", choices=PROFILES, default="dev")
+    p.add_argument("--log-format", choices=("text", "json"), default="text", help="node log lines")
     p.add_argument("--ready-fd", type=int, default=None,
                    help="a pipe to write one JSON line to once serving (what `btkit localnet up` waits on)")
     a = p.parse_args(argv)
@@ -25,7 +26,7 @@ def parse(argv: list[str]) -> NodeConfig:
         p.error("--block-time must be between 0.01 and 3600 seconds")
     return NodeConfig(data_dir=a.data_dir.expanduser().resolve(), host=a.host, port=a.port,
                       mining=MiningMode(a.mining), block_time=a.block_time, ephemeral=a.ephemeral, profile=a.profile,
-                      ready_fd=a.ready_fd)
+                      log_format=a.log_format, ready_fd=a.ready_fd)
 
 
 def restart_argv(argv: list[str]) -> list[str]:

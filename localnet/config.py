@@ -29,6 +29,7 @@ class NodeConfig:
     ephemeral: bool = False
     profile: str = "dev"
     max_body_bytes: int = 8 * 1024 * 1024
+    log_format: str = "text"  # the node log's lines: text or json (localnet/log.py)
     ready_fd: int | None = None  # write end of the parent's ready pipe (``--ready-fd``)
     extra: dict = field(default_factory=dict)
 

@@ -26,12 +26,15 @@ class UpOptions:
     block_time: float = 0.25
     ephemeral: bool = False
     profile: str = "dev"
+    log_format: str = "text"
     module = "localnet"  # what `python -m` runs (another engine's options name its own module)
     ready_timeout = READY_TIMEOUT
 
     def argv(self) -> list[str]:
         args = ["--data-dir", str(self.data_dir), "--host", self.host, "--port", str(self.port),
                 "--mining", self.mining, "--block-time", str(self.block_time), "--profile", self.profile]
+        if self.log_format != "text":
+            args += ["--log-format", self.log_format]
         return args + (["--ephemeral"] if self.ephemeral else [])
 
 
@@ -111,4 +114,4 @@ def parse_argv(argv: list[str]) -> UpOptions:
 
     c = parse(argv)
     return UpOptions(data_dir=c.data_dir, host=c.host, port=c.port, mining=c.mining.value,
-                     block_time=c.block_time, ephemeral=c.ephemeral, profile=c.profile)
+                     block_time=c.block_time, ephemeral=c.ephemeral, profile=c.profile, log_format=c.log_format)

@@ -14,6 +14,7 @@ from typing import Any
 from btkit import __version__
 from localnet.chain import Chain, ChainOptions
 from localnet.config import MiningMode, NodeConfig
+from localnet.log import NodeLog
 from localnet.rpc import RpcApp, RpcError, params_error
 from localnet.runtime import balances, load_modules, system
 from localnet.storage import Storage
@@ -51,11 +52,19 @@ class Node:
         self._instant_scheduled = False
         self._wake: asyncio.Event | None = None  # created on the loop in on_startup
         self.url = ""
+        self.logger = NodeLog(config.log_format)
 
     # -- lifecycle ----------------------------------------------------------------------
     def log(self, message: str) -> None:
-        sys.stderr.write(f"{time.strftime('%H:%M:%S')} {message}\n")
-        sys.stderr.flush()
+        self.logger.note(message)
+
+    def _epochs_in(self, number: int) -> list[tuple[int, dict[str, Any]]]:
+        """(netuid, epoch record) of every subnet whose epoch ran in block ``number``."""
+        from localnet.runtime import subnets
+
+        view = self._view()
+        return [(netuid, rec) for netuid in subnets.netuids(view)
+                if (rec := view.get(f"epoch_last:{netuid}")) and rec.get("block") == number]
 
     def on_startup(self) -> None:
         self._wake = asyncio.Event()
@@ -98,6 +107,7 @@ class Node:
         async with self._produce_lock:
             loop = asyncio.get_running_loop()
             block = await loop.run_in_executor(self._executor, self.chain.produce_block, inherents)
+        self.logger.block(block, self._epochs_in(block["header"]["number"]))
         for xt, result in zip(block["extrinsics"], block["results"]):
             for f in self.waiters.pop(xt["hash"], ()):
                 if not f.done():
@@ -153,8 +163,29 @@ class Node:
     def rpc_chain_getFinalizedHead(self) -> str:
         return self.chain.head["hash"]
 
+    def _validate(self, extrinsic: Any) -> dict[str, Any]:
+        """``chain.validate``, logging a refusal (the extrinsic never reaches a block)."""
+        from localnet.chain import InvalidTransaction
+
+        try:
+            return self.chain.validate(extrinsic)
+        except InvalidTransaction as exc:
+            self.logger.rejected(extrinsic, exc.reason)
+            raise
+
+    def _add_to_pool(self, checked: dict[str, Any]) -> None:
+        from localnet.chain import InvalidTransaction
+
+        try:
+            self.chain.add_to_pool(checked)
+        except InvalidTransaction as exc:
+            self.logger.rejected(checked, exc.reason)
+            raise
+
     def rpc_author_submitExtrinsic(self, extrinsic: Any) -> str:
-        tx_hash = self.chain.submit(extrinsic)
+        checked = self._validate(extrinsic)
+        self._add_to_pool(checked)
+        tx_hash = checked["hash"]
         self._after_submit()
         return tx_hash
 
@@ -162,11 +193,11 @@ class Node:
         """Submit and wait until the extrinsic is in a committed block; returns its dispatch result."""
         if not isinstance(timeout, (int, float)) or not 0 < timeout <= 600:
             raise params_error("timeout must be a number of seconds in (0, 600]")
-        checked = self.chain.validate(extrinsic)
+        checked = self._validate(extrinsic)
         future = asyncio.get_running_loop().create_future()
         self.waiters.setdefault(checked["hash"], []).append(future)
         try:
-            self.chain.add_to_pool(checked)
+            self._add_to_pool(checked)
         except Exception:
             self.waiters.pop(checked["hash"], None)
             raise

@@ -46,7 +46,8 @@ def connect(network: str | None = None, data_dir: Path | None = None, cfg=None, 
 def open_endpoint(endpoint: Endpoint, timeout: float = 10.0) -> Chain:
     """The backend for an already resolved ``Endpoint``."""
     module, _, cls = BACKENDS[endpoint.kind].partition(":")
-    return getattr(importlib.import_module(module), cls)(endpoint.url, timeout=timeout)
+    backend = getattr(importlib.import_module(module), cls)
+    return backend(endpoint.url, timeout=timeout, **({"local": True} if endpoint.local else {}))
 
 
 def __getattr__(name: str) -> Any:

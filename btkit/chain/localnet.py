@@ -24,14 +24,18 @@ from btkit.extrinsic import build_signed, extrinsic_hash
 from btkit.units import Balance
 
 class RpcCallError(BtkitError):
-    """The node answered a JSON-RPC error that is not a chain rule (bad parameters, internal error)."""
+    """The node answered a JSON-RPC error that is not a chain rule (bad parameters, internal error).
+
+    The message is the node's; the wire ``method`` is kept as an attribute (never shown to users).
+    """
 
     code = "rpc_error"
 
     def __init__(self, method: str, error: dict[str, Any]) -> None:
+        self.method = method
         self.rpc_code = error.get("code")
         self.data = error.get("data")
-        super().__init__(f"{method}: {error.get('message')}")
+        super().__init__(f"the node refused the request: {error.get('message')}")
 
 
 class ChainQueryError(ChainRejectedError):
@@ -52,11 +56,13 @@ def _rpc_error(method: str, error: dict[str, Any]) -> BtkitError:
 
 
 class ChainClient:
-    def __init__(self, url: str = DEFAULT_URL, timeout: float = 10.0) -> None:
+    def __init__(self, url: str = DEFAULT_URL, timeout: float = 10.0, local: bool = False) -> None:
+        """``local``: the URL is where ``--network local`` looks, so "unreachable" means no localnet runs."""
         from urllib.parse import urlsplit
 
         self.url = url
         self.timeout = timeout
+        self.local = local
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise UsageError(f"not a node URL: {url!r}", hint="use http://HOST:PORT")
@@ -99,19 +105,28 @@ class ChainClient:
                 self._drop()
                 raise NodeUnreachableError(f"the node at {self.url} did not answer within {wait} s",
                                            hint="check `btkit localnet status` and `btkit localnet logs`") from None
-            except (ConnectionRefusedError, socket.gaierror):
+            except (ConnectionRefusedError, socket.gaierror) as exc:
                 self._drop()
-                raise NodeUnreachableError(f"no localnet at {self.url} — run `btkit localnet up`",
-                                           hint="or pass --network URL for another node") from None
-            except (http.client.HTTPException, ConnectionError, OSError):
+                raise self._unreachable(exc) from None
+            except (http.client.HTTPException, ConnectionError, OSError) as exc:
                 self._drop()
                 if attempt == 2:
-                    raise NodeUnreachableError(f"no localnet at {self.url} — run `btkit localnet up`",
-                                               hint="or pass --network URL for another node") from None
+                    raise self._unreachable(exc) from None
         try:
             return json.loads(raw)
         except ValueError:
             raise BtkitError(f"{self.url} did not answer JSON-RPC (HTTP {response.status})") from None
+
+    def _unreachable(self, exc: Exception) -> NodeUnreachableError:
+        import socket
+
+        if self.local:
+            return NodeUnreachableError(f"no localnet at {self.url} — run `btkit localnet up`",
+                                        hint="or pass --network URL for another node")
+        reason = ("the host name does not resolve" if isinstance(exc, socket.gaierror)
+                  else "connection refused" if isinstance(exc, ConnectionRefusedError) else "no answer")
+        return NodeUnreachableError(f"no node answers at {self.url} ({reason})",
+                                    hint="check the --network URL (or `btkit config show`) and that its node runs")
 
     def _drop(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -228,8 +243,8 @@ class LocalnetChain(Chain, DevChain):
 
     kind = "localnet"
 
-    def __init__(self, url: str = DEFAULT_URL, timeout: float = 10.0) -> None:
-        self.rpc = ChainClient(url, timeout)
+    def __init__(self, url: str = DEFAULT_URL, timeout: float = 10.0, local: bool = False) -> None:
+        self.rpc = ChainClient(url, timeout, local)
         self.url = self.rpc.url
 
     # -- node and blocks ---------------------------------------------------------------

@@ -24,6 +24,7 @@ class Endpoint:
 
     url: str
     kind: Literal["localnet", "subtensor"]
+    local: bool = False  # reached through ``--network local``: "unreachable" then suggests `localnet up`
 
 
 def resolve(network: str | None, data_dir: Path | None = None, cfg=None) -> Endpoint:
@@ -35,9 +36,9 @@ def resolve(network: str | None, data_dir: Path | None = None, cfg=None) -> Endp
     if network == "local":
         node_file = (data_dir or cfg.path_value("localnet.data_dir")) / "node.json"
         try:
-            return Endpoint(json.loads(node_file.read_text())["url"], "localnet")
+            return Endpoint(json.loads(node_file.read_text())["url"], "localnet", local=True)
         except (OSError, ValueError, KeyError):
-            return Endpoint(DEFAULT_URL, "localnet")
+            return Endpoint(DEFAULT_URL, "localnet", local=True)
     if network.startswith(("http://", "https://")):
         return Endpoint(network.rstrip("/"), "localnet")
     raise UsageError(f"unknown network {network!r}", hint="use --network local or --network http://HOST:PORT")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from localnet.runtime import Context, DispatchError, call
-from localnet.runtime.types import account, u64
+from localnet.runtime.types import account, as_tao, u64
 from localnet.state import Overlay
 
 EXISTENTIAL_DEPOSIT = 500
@@ -34,12 +34,12 @@ def withdraw(state: Overlay, who: str, amount: int, keep_alive: bool = False) ->
     balance = free(state, who)
     if amount > balance:
         raise DispatchError("Balances.InsufficientBalance",
-                            f"balance {balance} rao is less than {amount} rao")
+                            f"balance {as_tao(balance)} is less than {as_tao(amount)}")
     left = balance - amount
     if keep_alive and amount and left < EXISTENTIAL_DEPOSIT:
         raise DispatchError("Balances.KeepAlive",
-                            f"the transfer would leave {left} rao, below the existential deposit of "
-                            f"{EXISTENTIAL_DEPOSIT} rao")
+                            f"the transfer would leave {as_tao(left)}, below the existential deposit of "
+                            f"{as_tao(EXISTENTIAL_DEPOSIT)}")
     if 0 < left < EXISTENTIAL_DEPOSIT:  # reaped: the dust is destroyed, as in substrate
         state.add(ISSUANCE, -left)
         left = 0
@@ -53,8 +53,8 @@ def deposit(state: Overlay, who: str, amount: int) -> None:
 def _transfer(ctx: Context, dest: str, value: int, keep_alive: bool) -> None:
     if value and free(ctx.state, dest) + value < EXISTENTIAL_DEPOSIT:
         raise DispatchError("Balances.ExistentialDeposit",
-                            f"{value} rao would leave the new account {dest} below the existential deposit "
-                            f"of {EXISTENTIAL_DEPOSIT} rao")
+                            f"{as_tao(value)} would leave the new account {dest} below the existential deposit "
+                            f"of {as_tao(EXISTENTIAL_DEPOSIT)}")
     if dest == ctx.signer:
         if value > free(ctx.state, dest):
             raise DispatchError("Balances.InsufficientBalance")

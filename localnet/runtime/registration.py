@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from localnet.runtime import Context, DispatchError, call
 from localnet.runtime import balances, subnets
-from localnet.runtime.types import account, u16
+from localnet.runtime.types import account, as_tao, u16
 from localnet.state import Overlay
 
 U64_MAX = (1 << 64) - 1
@@ -89,7 +89,8 @@ def burned_register(ctx: Context, netuid: int, hotkey: str) -> None:
     cost = params["burn"]
     if balances.free(state, coldkey) < cost:
         raise DispatchError("SubtensorModule.NotEnoughBalanceToStake",
-                            f"registration costs {cost} rao; the coldkey has {balances.free(state, coldkey)}")
+                            f"registration costs {as_tao(cost)}; the coldkey has "
+                            f"{as_tao(balances.free(state, coldkey))}")
     balances.burn(state, coldkey, cost)
     state.add(f"recycled:{netuid}", cost)
     uid = admit(state, netuid, hotkey, coldkey, ctx.block, pow_=False)

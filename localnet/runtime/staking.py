@@ -19,7 +19,7 @@ from __future__ import annotations
 from localnet.runtime import Context, DispatchError, call
 from localnet.runtime import balances, subnets, swap
 from localnet.runtime.fixedpoint import U64F64, fx, mul, to_u64
-from localnet.runtime.types import account, boolean, u16, u64
+from localnet.runtime.types import account, as_tao, boolean, u16, u64
 from localnet.state import Overlay
 
 MIN_STAKE = 2_000_000  # DefaultMinStake (rao)
@@ -192,18 +192,20 @@ def validate_add_stake(ctx: Context, hotkey: str, netuid: int, tao: int, max_amo
     except DispatchError:
         min_fee = swap.fee_amount(swap.pool(state, netuid), MIN_STAKE, netuid == swap.ROOT, False)
     if tao < MIN_STAKE + min_fee:
-        raise DispatchError(S + "AmountTooLow", f"{tao} rao is below the minimum stake of {MIN_STAKE + min_fee} rao "
-                                                "(2_000_000 + fee)")
+        raise DispatchError(S + "AmountTooLow", f"{as_tao(tao)} is below the minimum stake of "
+                                                f"{as_tao(MIN_STAKE + min_fee)} "
+                                                "(the minimum plus the swap fee)")
     if not partial and tao > max_amount:
-        raise DispatchError(S + "SlippageTooHigh", f"only {max_amount} rao fill within the limit price")
+        raise DispatchError(S + "SlippageTooHigh", f"only {as_tao(max_amount)} fill within the limit price")
     tao = min(tao, max_amount)
     if balances.free(state, ctx.signer) < tao:
-        raise DispatchError(S + "NotEnoughBalanceToStake", f"free balance {balances.free(state, ctx.signer)} rao "
-                                                           f"< {tao} rao")
+        raise DispatchError(S + "NotEnoughBalanceToStake", f"free balance {as_tao(balances.free(state, ctx.signer))} "
+                                                           f"< {as_tao(tao)}")
     _require_hotkey(state, hotkey)
     r = _sim(state, netuid, tao, True)
     if r.paid_in < MIN_STAKE:
-        raise DispatchError(S + "AmountTooLow", f"only {r.paid_in} rao would be staked (minimum {MIN_STAKE})")
+        raise DispatchError(S + "AmountTooLow", f"only {as_tao(r.paid_in)} would be staked "
+                                                f"(minimum {as_tao(MIN_STAKE)})")
     if r.paid_out == 0:
         raise DispatchError(S + "InsufficientLiquidity", "the stake would buy no alpha")
 
@@ -220,7 +222,7 @@ def validate_remove_stake(ctx: Context, hotkey: str, netuid: int, alpha: int, ma
                             f"the coldkey has {held} alpha staked on {hotkey} in subnet {netuid}")
     r = _sim(state, netuid, alpha, False)
     if held - alpha and r.paid_out < MIN_STAKE:
-        raise DispatchError(S + "AmountTooLow", f"the unstake is worth {r.paid_out} rao, below {MIN_STAKE} rao "
+        raise DispatchError(S + "AmountTooLow", f"the unstake is worth {as_tao(r.paid_out)}, below {as_tao(MIN_STAKE)} "
                                                 "(unstake everything, or more)")
     if not partial and alpha > max_amount:
         raise DispatchError(S + "SlippageTooHigh", f"only {max_amount} alpha fill within the limit price")
@@ -320,7 +322,8 @@ def _validate_transition(ctx: Context, dest_coldkey: str, origin_hotkey: str, de
     if origin != dest:
         value = _sim(state, origin, alpha, False).paid_out
         if value <= MIN_STAKE:
-            raise DispatchError(S + "AmountTooLow", f"the stake moved is worth {value} rao, not over {MIN_STAKE}")
+            raise DispatchError(S + "AmountTooLow", f"the stake moved is worth {as_tao(value)}, "
+                                                    f"not over {as_tao(MIN_STAKE)}")
 
 
 def _transition(ctx: Context, dest_coldkey: str, origin_hotkey: str, dest_hotkey: str, origin: int, dest: int,
@@ -335,7 +338,8 @@ def _transition(ctx: Context, dest_coldkey: str, origin_hotkey: str, dest_hotkey
         credit(state, dest_hotkey, dest_coldkey, dest, alpha)
         value = tao_value(state, origin, alpha)
         if value < MIN_STAKE:
-            raise DispatchError(S + "AmountTooLow", f"the stake moved is worth {value} rao, under {MIN_STAKE}")
+            raise DispatchError(S + "AmountTooLow", f"the stake moved is worth {as_tao(value)}, "
+                                                    f"under {as_tao(MIN_STAKE)}")
         ctx.emit("SubtensorModule", "StakeRemoved", coldkey=ctx.signer, hotkey=origin_hotkey, tao=value,
                  alpha=alpha, netuid=origin, fee=0, price=swap.price_rao(state, origin))
         ctx.emit("SubtensorModule", "StakeAdded", coldkey=dest_coldkey, hotkey=dest_hotkey, tao=value,

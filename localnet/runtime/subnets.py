@@ -11,7 +11,7 @@ from typing import Any
 
 from localnet.runtime import Context, DispatchError, call
 from localnet.runtime import balances, rows
-from localnet.runtime.types import account, boolean, u16, u64
+from localnet.runtime.types import account, as_tao, boolean, u16, u64
 from localnet.state import Overlay
 
 TAO = 10**9
@@ -172,7 +172,8 @@ def register_network(ctx: Context, hotkey: str) -> None:
     cost = lock_cost(state, ctx.block)
     if balances.free(state, coldkey) < cost:
         raise DispatchError("SubtensorModule.CannotAffordLockCost",
-                            f"creating a subnet locks {cost} rao; the coldkey has {balances.free(state, coldkey)}")
+                            f"creating a subnet locks {as_tao(cost)}; the coldkey has "
+                            f"{as_tao(balances.free(state, coldkey))}")
     claim_hotkey(state, hotkey, coldkey)
     taken = set(netuids(state))
     netuid = next(i for i in range(1, 1 << 16) if i not in taken)

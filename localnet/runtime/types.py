@@ -69,3 +69,10 @@ def hex32(value: Any) -> str:
     except ValueError:
         raise TypeError("expected 0x + 64 hex digits") from None
     return value.lower()
+
+
+def as_tao(rao: int) -> str:
+    """An amount for a dispatch error's message, as people read it: ``τ1,000.000000000``."""
+    from btkit.units import Balance
+
+    return str(Balance(rao))

@@ -10,7 +10,7 @@ from btkit.consensus import max_upscale_u16
 from btkit.extrinsic import blake2_256, canonical_json
 from localnet.runtime import Context, DispatchError, call
 from localnet.runtime import rows, staking, subnets
-from localnet.runtime.types import list_of, text, u16, u64
+from localnet.runtime.types import as_tao, list_of, text, u16, u64
 
 S = "SubtensorModule."
 MAX_COMMITS = 10
@@ -37,7 +37,7 @@ def check_and_store(ctx: Context, netuid: int, uids: list[int], values: list[int
     stake = staking.total_hotkey_stake(state, netuid, hotkey)
     if stake < params["stake_threshold"]:
         raise DispatchError(S + "NotEnoughStakeToSetWeights",
-                            f"stake {stake} rao is below stake_threshold {params['stake_threshold']} rao")
+                            f"stake {as_tao(stake)} is below stake_threshold {as_tao(params['stake_threshold'])}")
     if version_key < params["weights_version"]:
         raise DispatchError(S + "IncorrectWeightVersionKey",
                             f"version_key {version_key} is below weights_version {params['weights_version']}")

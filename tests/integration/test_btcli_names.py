@@ -46,7 +46,8 @@ def test_wallet_hotkey_spellings(wallets, flag):
     ours = ["wallet", "sign", "-m", "hi", "--use-hotkey", "-w", "alice"]
     a = wallets(*ours, "--hotkey", "m1", "--json")
     b = wallets(*ours, flag, "m1", "--json")
-    assert a.code == b.code == 0 and a.json()["signer"] == b.json()["signer"] == Keypair.from_uri("//Alice//m1").ss58_address
+    m1 = Keypair.from_uri("//Alice//m1").ss58_address
+    assert a.code == b.code == 0 and a.json()["signer"] == b.json()["signer"] == m1
 
 
 @pytest.mark.parametrize("flag", ["--wallet_path", "--wallet.path"])

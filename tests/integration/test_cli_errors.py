@@ -1,0 +1,104 @@
+"""Errors as users meet them: one JSON shape, τ amounts, the URL that did not answer, validated
+config, no wire method names, and a declined prompt that says "cancelled"."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+ALICE = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
+WIRE_NAME = re.compile(r"\b(subtensor|balances|localnet|author|chain|system|state)_[a-z][A-Za-z]+\b")
+
+
+def test_json_error_always_has_code_message_hint(cli):
+    for args in (["walet"], ["wallet", "show", "-w", "nobody"], ["config", "set", "nope", "x"],
+                 ["wallet", "balance", "--ss58", "not-an-address"]):
+        r = cli(*args, "--json")
+        assert r.code != 0
+        err = r.json()["error"]
+        assert set(err) == {"code", "message", "hint"} and isinstance(err["hint"], str), (args, err)
+
+
+def test_explicit_network_url_that_does_not_answer_is_named(cli):
+    r = cli("wallet", "balance", "--ss58", ALICE, "--network", "http://127.0.0.1:9", "--json")
+    assert r.code == 3
+    err = r.json()["error"]
+    assert "http://127.0.0.1:9" in err["message"] and "localnet up" not in err["message"] + err["hint"]
+    r = cli("wallet", "balance", "--ss58", ALICE, "--json")  # the default: no localnet running here
+    assert r.code == 3 and "localnet up" in r.json()["error"]["message"]
+
+
+def test_config_set_validates(cli, home):
+    r = cli("config", "set", "network", "finny", "--json")
+    assert r.code != 0 and "finny" in r.json()["error"]["message"]
+    assert not (home / "config.toml").exists()
+    assert cli("config", "set", "wallet.name", "a/b").code != 0
+    assert cli("config", "set", "network", "http://10.0.0.5:9944").code == 0
+    assert cli("config", "show", "--json").json()["settings"]["network"]["value"] == "http://10.0.0.5:9944"
+
+
+@pytest.fixture
+def node(cli):
+    r = cli("localnet", "up", "--port", "0", "--mining", "instant", "--json")
+    assert r.code == 0, r.stderr
+    yield r.json()
+    cli("localnet", "down")
+
+
+def test_amounts_in_tau_and_no_wire_names(cli, node):
+    assert cli("wallet", "regen-coldkey", "--uri", "//Alice", "--no-use-password", "-w", "a").code == 0
+    assert cli("wallet", "regen-hotkey", "--uri", "//Alice//o", "-w", "a").code == 0
+    assert cli("subnet", "create", "-w", "a", "-y").code == 0
+    r = cli("stake", "add", "--netuid", "1", "--amount", "100000000", "-w", "a", "-y", "--json")
+    assert r.code != 0
+    message = r.json()["error"]["message"]
+    assert "τ" in message and not re.search(r"\d rao\b", message), message
+    for args in (["subnet", "show", "--netuid", "99"], ["localnet", "revert", "999"],
+                 ["weights", "show", "--netuid", "42"], ["subnet", "metagraph", "--netuid", "77"]):
+        r = cli(*args, "--json")
+        assert r.code != 0
+        assert not WIRE_NAME.search(r.stdout + r.stderr), (args, r.stdout)
+        human = cli(*args)
+        assert not WIRE_NAME.search(human.stdout + human.stderr), (args, human.stderr)
+
+
+def _in_pty(args: list[str], answer: bytes, env: dict[str, str]) -> tuple[int, str]:
+    """Run the CLI with a terminal as its controlling tty; type ``answer``; return (exit code, output)."""
+    import pty
+    import select
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: its stdin/stdout/stderr are the pty
+        os.chdir(ROOT)
+        os.execve(sys.executable, [sys.executable, "-m", "btkit", *args], env)
+    out, sent, deadline = b"", False, time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+            if not sent and b"?" in out:
+                os.write(fd, answer)
+                sent = True
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
+
+
+def test_declining_a_prompt_exits_1_cancelled(cli, home):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BTKIT_", "BT_PW_"))}
+    env.update(BTKIT_HOME=str(home), TERM="dumb")
+    (home / "localnet").mkdir(parents=True)
+    code, out = _in_pty(["localnet", "reset"], b"n\r", env)
+    assert code == 1, out
+    assert "cancelled" in out and "Usage" not in out
