@@ -3,9 +3,9 @@
 Two formats (``python -m localnet --log-format text|json``), both one record per line:
 
 - text: ``HH:MM:SS event key=value ...`` (values without spaces), or ``HH:MM:SS message`` for
-  lifecycle notes; amounts in τ.
+  lifecycle notes; amounts in τ, or α for a subnet's alpha (an epoch pays alpha under dynamic TAO).
 - json: ``{"time": unix seconds, "event": ..., ...}``; amounts as ``{"rao": int, "tao": "decimal"}``
-  (the shape every ``--json`` output of btkit uses).
+  (the shape every ``--json`` output of btkit uses), ``{"rao": int, "alpha": "decimal"}`` for alpha.
 
 Events: ``extrinsic`` (block, index, signer, call ``Pallet.function``, result ``success`` or
 ``failed`` with ``error`` ``Pallet.ErrorName``, nonce, hash), ``rejected`` (refused before a block:
@@ -24,15 +24,19 @@ from typing import IO, Any
 AMOUNT_FIELDS = ("emission", "owner_cut", "recycled", "paid")
 
 
-def _tao(rao: int) -> str:
+SYMBOLS = {"tao": "τ", "alpha": "α"}
+
+
+def _amount_text(rao: int, unit: str) -> str:
     whole, frac = divmod(int(rao), 10**9)
-    return f"τ{whole:,}.{frac:09d}".rstrip("0").rstrip(".") if frac else f"τ{whole:,}"
+    text = f"{SYMBOLS[unit]}{whole:,}"
+    return f"{text}.{frac:09d}".rstrip("0") if frac else text
 
 
-def _amount_json(rao: int) -> dict[str, Any]:
+def _amount_json(rao: int, unit: str) -> dict[str, Any]:
     from decimal import Decimal
 
-    return {"rao": int(rao), "tao": str(Decimal(int(rao)) / 10**9)}
+    return {"rao": int(rao), unit: str(Decimal(int(rao)) / 10**9)}
 
 
 class NodeLog:
@@ -44,15 +48,16 @@ class NodeLog:
         self.fmt = fmt
         self.stream = stream or sys.stderr
 
-    def _write(self, event: str, fields: dict[str, Any]) -> None:
+    def _write(self, event: str, fields: dict[str, Any], unit: str = "tao") -> None:
         if self.fmt == "json":
             doc = {"time": round(time.time(), 3), "event": event,
-                   **{k: _amount_json(v) if k in AMOUNT_FIELDS else v for k, v in fields.items()}}
+                   **{k: _amount_json(v, unit) if k in AMOUNT_FIELDS else v for k, v in fields.items()}}
             line = json.dumps(doc, ensure_ascii=False)
         elif event == "note":
             line = f"{time.strftime('%H:%M:%S')} {fields['message']}"
         else:
-            parts = [f"{k}={_tao(v) if k in AMOUNT_FIELDS else v}" for k, v in fields.items() if v is not None]
+            parts = [f"{k}={_amount_text(v, unit) if k in AMOUNT_FIELDS else v}" for k, v in fields.items()
+                     if v is not None]
             line = f"{time.strftime('%H:%M:%S')} {event} " + " ".join(parts)
         self.stream.write(line + "\n")
         self.stream.flush()
@@ -73,7 +78,7 @@ class NodeLog:
             self._write("epoch", {
                 "block": number, "netuid": netuid, "uids": len(record.get("payouts", ())),
                 "emission": record["rao_emission"] + record["owner_cut"], "owner_cut": record["owner_cut"],
-                "recycled": record["recycled"]})
+                "recycled": record["recycled"]}, unit=record.get("unit", "tao"))
 
     def rejected(self, extrinsic: Any, reason: str) -> None:
         """An extrinsic refused before it reached a block (bad nonce, signature, era, full pool)."""

@@ -54,7 +54,9 @@ def test_amounts_in_tau_and_no_wire_names(cli, node):
     assert cli("wallet", "regen-coldkey", "--uri", "//Alice", "--no-use-password", "-w", "a").code == 0
     assert cli("wallet", "regen-hotkey", "--uri", "//Alice//o", "-w", "a").code == 0
     assert cli("subnet", "create", "-w", "a", "-y").code == 0
-    r = cli("stake", "add", "--netuid", "1", "--amount", "100000000", "-w", "a", "-y", "--json")
+    assert cli("wallet", "regen-coldkey", "--uri", "//Poor", "--no-use-password", "-w", "poor").code == 0
+    assert cli("wallet", "regen-hotkey", "--uri", "//Poor//o", "-w", "poor").code == 0
+    r = cli("register", "--netuid", "1", "-w", "poor", "-y", "--json")  # the burn is more than it has
     assert r.code != 0
     message = r.json()["error"]["message"]
     assert "τ" in message and not re.search(r"\d rao\b", message), message
