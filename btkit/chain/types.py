@@ -54,7 +54,13 @@ class Call:
 
 @dataclass(frozen=True)
 class Event:
-    """One runtime event: ``pallet``, ``name`` (subtensor's, e.g. ``NeuronRegistered``) and its fields."""
+    """One runtime event: ``pallet``, ``name`` (subtensor's, e.g. ``NeuronRegistered``) and its fields.
+
+    ``data`` holds the fields by name, with wire values (rao integers, SS58 strings). Backends
+    name the positional fields of subtensor events as btkit's localnet does, since commands
+    read them: ``NetworkAdded``: ``netuid``; ``NeuronRegistered``: ``netuid``, ``uid``, ``hotkey``;
+    ``Balances.Transfer``: ``from``, ``to``, ``amount``.
+    """
 
     pallet: str
     name: str
@@ -177,7 +183,7 @@ class SubnetInfo(Subnet):
                 "pending_emission": self.pending_emission.rao, "recycled": self.recycled.rao}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Hyperparameters:
     """A subnet's hyperparameters, by subtensor's names (``SubtensorModule`` storage / ``AdminUtils.sudo_set_*``).
 
@@ -185,7 +191,9 @@ class Hyperparameters:
     ``adjustment_interval``, ``serving_rate_limit`` in blocks; ``kappa``, ``bonds_penalty``,
     ``alpha_low``, ``alpha_high``, ``max_weights_limit`` u16 fixed point; ``burn``, ``min_burn``,
     ``max_burn``, ``stake_threshold`` rao; ``adjustment_alpha`` u64 fixed point;
-    ``bonds_moving_avg`` parts per million; the rest counts or flags.
+    ``bonds_moving_avg`` parts per million; the rest counts or flags. ``bonds_penalty``,
+    ``yuma_version`` and ``stake_threshold`` are None on runtimes that lack them (subtensor
+    before 2025).
     """
 
     tempo: int
@@ -199,7 +207,6 @@ class Hyperparameters:
     max_allowed_uids: int
     max_allowed_validators: int
     bonds_moving_avg: int
-    bonds_penalty: int
     difficulty: int
     min_difficulty: int
     max_difficulty: int
@@ -214,11 +221,12 @@ class Hyperparameters:
     commit_reveal_weights_enabled: bool
     registration_allowed: bool
     pow_registration_allowed: bool
-    yuma_version: int
     liquid_alpha_enabled: bool
     alpha_low: int
     alpha_high: int
-    stake_threshold: int
+    bonds_penalty: int | None = None
+    yuma_version: int | None = None
+    stake_threshold: int | None = None
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
