@@ -129,12 +129,17 @@ class GatewayClient:
             raise GatewayError(f"the gateway at {self.url} gave no trustworthy answer: {exc.reason}",
                                exc.status) from None
 
-    def credit(self) -> int:
-        """This client's credit at the gateway, in rao."""
+    def account(self) -> dict[str, Any]:
+        """This client's account at the gateway: ``credit_rao`` (what queries may spend now) and
+        ``paid_rao`` (every payment the gateway has credited, ever), with ``price_rao`` and ``pay_to``."""
         r = self._call("GET", "/credit", b"", self.timeout)
         if r.status != 200:
             raise GatewayError(f"credit: HTTP {r.status}: {r.data.get('error')}", r.status, r.data)
-        return int(r.data["credit_rao"])
+        return r.data
+
+    def credit(self) -> int:
+        """This client's credit at the gateway, in rao."""
+        return int(self.account()["credit_rao"])
 
     def query(self, input: Any, deadline_s: float | None = None) -> Answer:
         """Ask the subnet: ``input`` must match the task's ``request_schema`` (``info["request_schema"]``).
@@ -175,13 +180,13 @@ class GatewayClient:
         pay_to = self.info.get("pay_to")
         if not pay_to:
             raise GatewayError(f"the gateway at {self.url} is free: it takes no payment")
-        before = self.credit()
+        before = int(self.account()["paid_rao"])
         result = chain.submit(self.keypair, chain.calls.transfer(pay_to, Balance(amount_rao))).raise_for_error()
         deadline = time.monotonic() + wait_s
         while True:
-            now = self.credit()
-            if now >= before + amount_rao:
-                return now
+            now = self.account()
+            if int(now["paid_rao"]) >= before + amount_rao:  # queries running meanwhile may spend credit
+                return int(now["credit_rao"])
             if time.monotonic() > deadline:
                 raise GatewayError(f"paid in block {result.block}, but the gateway shows no credit after {wait_s:g} s",
                                    hint="check `btkit gateway credit` again later; the payment is on chain")

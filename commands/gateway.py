@@ -33,11 +33,12 @@ def credit(netuid: int = Netuid, validator: Optional[str] = Validator,
     chain = client(network)
     kp = unlock_coldkey(open_wallet(wallet_path, wallet_name), password_file)
     gw = open_gateway(chain, kp, netuid, validator)
-    credit_rao = gw.credit()
+    account = gw.account()
     gw.close()
+    credit_rao = int(account["credit_rao"])
     price = int(gw.info.get("price_rao") or 0)
     data = {"account": kp.ss58_address, "gateway": gw.hotkey, "url": gw.url, "credit": Balance(credit_rao),
-            "price": Balance(price), "pay_to": gw.info.get("pay_to"),
+            "paid": Balance(int(account["paid_rao"])), "price": Balance(price), "pay_to": gw.info.get("pay_to"),
             "queries_left": credit_rao // price if price else None}
     env().result(data, lambda out: out.print(
         f"credit {Balance(credit_rao)} at the gateway of {gw.hotkey} ({gw.url}); price {Balance(price)} per query"

@@ -118,6 +118,10 @@ class Ledger:
         row = self._one("SELECT balance FROM credits WHERE account = ?", (account,))
         return int(row[0]) if row else 0
 
+    def paid(self, account: str) -> int:
+        """Everything ``account`` ever paid in (rao): only grows, whatever its queries cost meanwhile."""
+        return int(self._one("SELECT COALESCE(SUM(amount), 0) FROM payments WHERE payer = ?", (account,))[0])
+
     def hold(self, account: str, price: int, request_hash: str) -> int:
         """Take ``price`` rao from ``account``'s credit for one request; returns the credit left.
         Raises ``InsufficientCredit`` or ``DuplicateRequest`` (this request hash was seen before)."""

@@ -3,7 +3,7 @@
 Routes (all responses btauth/1-signed by the validator's hotkey, bound to the verified caller):
 
 - ``GET /info`` (unsigned): hotkey, netuid, task, request schema, price (rao), where to pay, limits.
-- ``GET /credit`` (signed): the caller's credit in rao.
+- ``GET /credit`` (signed): the caller's credit and all it ever paid in, in rao.
 - ``POST /query`` (signed): body ``{"input": <the task's request>, "deadline_s": optional}``.
 
 Order of checks on ``/query``; nothing reaches a miner before all of them pass: body size (413),
@@ -129,7 +129,9 @@ class GatewayApp(SignedApp):
         assert request.caller is not None
         who = request.caller.hotkey
         credit = await self._ledger_call(self.ledger.credit, who) if self.ledger else 0
-        return 200, {"account": who, "credit_rao": credit, "price_rao": self.cfg.price_rao, "pay_to": self.cfg.pay_to}
+        paid = await self._ledger_call(self.ledger.paid, who) if self.ledger else 0
+        return 200, {"account": who, "credit_rao": credit, "paid_rao": paid, "price_rao": self.cfg.price_rao,
+                     "pay_to": self.cfg.pay_to}
 
     async def _query(self, request: Request) -> tuple[int, Any]:
         assert request.caller is not None

@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
+from btkit.errors import BtkitError
 from btkit.gateway import discovery
 from btkit.gateway.ledger import Ledger
 from btkit.gateway.payments import PaymentWatcher
@@ -55,7 +56,12 @@ def start(chain, keypair, task, cfg: GatewayConfig, scores: Callable[[], dict[in
     sync_miners(chain, cfg.netuid, keypair.ss58_address, view)
     client = Client(keypair, timeout=cfg.miner_timeout_s)
     app = GatewayApp(keypair, task, view, cfg, client, ledger)
-    server = BackgroundServer(app, cfg.host, cfg.port)
+    try:
+        server = BackgroundServer(app, cfg.host, cfg.port)
+    except OSError as exc:
+        client.close()
+        raise BtkitError(f"the gateway cannot listen on {cfg.host}:{cfg.port}: {exc.strerror}",
+                         hint="choose another --gateway-port (0 = any free port)") from None
     stop = threading.Event()
 
     def sync_loop() -> None:

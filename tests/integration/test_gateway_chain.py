@@ -158,6 +158,7 @@ def test_paid_gateway_survives_sigkill_and_falls_back(subnet, cli, home):
         r = cli("gateway", "credit", "--netuid", str(netuid), "--validator", VAL_HOT.ss58_address, "-w", "client",
                 "--json", *net)
         assert r.code == 0 and r.json()["credit"]["rao"] == 5 * PRICE and r.json()["queries_left"] == 5
+        assert r.json()["paid"]["rao"] == 7 * PRICE
 
         # a stream of payments and queries; the validator is SIGKILLed in the middle and restarted
         failed, stop_stream = [0], threading.Event()

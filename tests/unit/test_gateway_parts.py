@@ -32,9 +32,12 @@ def test_a_block_is_credited_once_and_the_cursor_moves_with_it(tmp_path):
     assert ledger.apply_block(4, [Payment(4, 0, A, 100)]) == []  # read again after a crash: nothing twice
     assert ledger.apply_block(5, []) == [] and ledger.next_block == 6
     assert (ledger.credit(A), ledger.credit(B), ledger.credit("5Nobody")) == (100, 50, 0)
+    ledger.hold(A, 30, "r1")
+    assert (ledger.credit(A), ledger.paid(A), ledger.paid("5Nobody")) == (70, 100, 0)
     ledger.close()
     reopened = Ledger(tmp_path / "l.sqlite", PAY_TO, start_block=99)  # start_block only counts the first time
-    assert reopened.next_block == 6 and reopened.credit(A) == 100
+    assert reopened.next_block == 6 and reopened.credit(A) == 70
+    assert reopened.refund_held() == 1 and reopened.credit(A) == 100
     assert reopened.payments() == [Payment(4, 0, A, 100), Payment(4, 1, B, 50)]
     reopened.close()
     with pytest.raises(BtkitError, match="records payments to"):
