@@ -113,17 +113,14 @@ class GatewayApp(SignedApp):
         self.route("POST", "/query", self._query)
 
     # -- routes --------------------------------------------------------------------------
-    def info(self) -> dict[str, Any]:
-        c = self.cfg
-        return {"gateway": 1, "hotkey": self.keypair.ss58_address, "netuid": c.netuid, "task": self.task.name,
-                "mode": c.mode, "top_k": c.top_k, "price_rao": c.price_rao, "pay_to": c.pay_to,
-                "request_schema": self.task.request_schema, "max_body": c.max_body,
-                "deadline_s": c.deadline_s, "max_deadline_s": c.max_deadline_s,
-                "limits": {"rate_per_s": c.limits.rate_per_s, "burst": c.limits.burst,
-                           "concurrency": c.limits.concurrency}}
-
     async def _info(self, request: Request) -> tuple[int, Any]:
-        return 200, self.info()
+        c = self.cfg
+        return 200, {"gateway": 1, "hotkey": self.keypair.ss58_address, "netuid": c.netuid, "task": self.task.name,
+                     "mode": c.mode, "top_k": c.top_k, "price_rao": c.price_rao, "pay_to": c.pay_to,
+                     "request_schema": self.task.request_schema, "max_body": c.max_body,
+                     "deadline_s": c.deadline_s, "max_deadline_s": c.max_deadline_s,
+                     "limits": {"rate_per_s": c.limits.rate_per_s, "burst": c.limits.burst,
+                                "concurrency": c.limits.concurrency}}
 
     async def _credit(self, request: Request) -> tuple[int, Any]:
         assert request.caller is not None
