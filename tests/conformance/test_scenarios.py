@@ -183,3 +183,26 @@ def test_commit_then_reveal_in_the_next_epoch(backend):
     backend.advance(max(0, schedule.next_epoch_block - chain.block_number()))
     submit_ok(chain, hot, reveal)
     assert chain.weights(netuid)[uid] == [(uid, 65535)]
+
+
+def test_register_by_proof_of_work(backend):
+    from btkit.pow.cpu import MultiProcessSolver
+    from btkit.pow.mine import solve
+
+    chain = backend.chain
+    netuid, _, _ = new_subnet(backend)
+    submit_ok(chain, backend.sudo, chain.calls.set_hyperparameter(netuid, "difficulty", 10_000))
+    hp = chain.hyperparameters(netuid)
+    assert hp.pow_registration_allowed and hp.pow_difficulty <= 10_000
+    cold, hot = key("pow-cold"), key("pow-hot")
+    solver = MultiProcessSolver(1)
+    try:
+        solution = solve(chain, solver, lambda bh: chain.pow_prefix(netuid, bh, hot.public_key, cold.public_key),
+                         lambda: chain.hyperparameters(netuid).pow_difficulty, timeout=60)
+    finally:
+        solver.close()
+    result = submit_ok(chain, hot, chain.calls.register(netuid, solution.work_block, solution.nonce, solution.work,
+                                                        hot.ss58_address, cold.ss58_address))
+    uid = result.event("NeuronRegistered")["uid"]
+    assert chain.metagraph(netuid).by_hotkey(hot.ss58_address).uid == uid
+    assert chain.balance(hot.ss58_address) == Balance(0)  # an unfunded hotkey registers: no burn, no fee
