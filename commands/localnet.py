@@ -35,8 +35,10 @@ def _chain(data_dir: Optional[Path]):
 
 
 def _dev(data_dir: Optional[Path], what: str):
-    """Its dev operations (``btkit.chain.DevChain``)."""
-    return _chain(data_dir).dev(what)
+    """Its dev operations (``btkit.chain.DevChain``), on either engine."""
+    from localnet import subtensor_control
+
+    return subtensor_control.dev_chain(_data_dir(data_dir)) or _chain(data_dir).dev(what)
 
 
 def _banner(info: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
@@ -54,13 +56,18 @@ def _print_banner(data: dict[str, Any]) -> None:
     from btkit.units import Balance
 
     def human(out) -> None:
-        out.print("[bold]btkit localnet[/] is running\n")
+        engine = " (engine subtensor: the real runtime under chopsticks)" if data.get("engine") == "subtensor" else ""
+        out.print(f"[bold]btkit localnet[/] is running{engine}\n")
         out.print("Dev accounts (secret URIs: use `--uri //Name` with `btkit wallet regen-coldkey`)")
         for i, a in enumerate(data["accounts"]):
             sudo = "  [sudo]" if a["sudo"] else ""
             out.print(f"  ({i}) {a['uri']:<9} {a['ss58_address']}  {Balance(a['balance_rao'])}{sudo}", markup=False)
         out.print(f"\nRPC        {data['url']}", markup=False)
+        if data.get("ws_url"):
+            out.print(f"WebSocket  {data['ws_url']}   (bittensor SDK: bt.Subtensor(network=...))", markup=False)
         out.print(f"Genesis    {data['genesis_hash']}", markup=False)
+        if data.get("source"):
+            out.print(f"Runs       {data['source']}", markup=False)
         out.print(f"Head       #{data['head']}   mining {data['mining']}"
                   + (f" every {data['block_time']} s" if data["mining"] == "interval" else ""), markup=False)
         out.print(f"Data dir   {data['data_dir']}{'  (ephemeral chain)' if data['ephemeral'] else ''}", markup=False)
@@ -75,29 +82,75 @@ def up(
     data_dir: Optional[Path] = DataDir,
     port: int = typer.Option(9944, "--port", help="RPC port; 0 picks a free one."),
     host: str = typer.Option("127.0.0.1", "--host", help="Listen address (0.0.0.0 to serve other machines)."),
-    block_time: float = typer.Option(0.25, "--block-time", help="Seconds between blocks in interval mode."),
-    mining: str = typer.Option("interval", "--mining", help="interval, instant or manual."),
+    block_time: Optional[float] = typer.Option(
+        None, "--block-time", help="Seconds between blocks in interval mode (default 0.25; subtensor 1)."),
+    mining: Optional[str] = typer.Option(
+        None, "--mining", help="interval, instant or manual (default interval; subtensor instant)."),
     ephemeral: bool = typer.Option(False, "--ephemeral", help="Keep the chain in memory only."),
     profile: str = typer.Option("dev", "--profile", help="Hyperparameter defaults: dev or mainnet."),
     foreground: bool = typer.Option(False, "--foreground", help="Stay attached; Ctrl-C stops the node."),
     log_format: str = typer.Option("text", "--log-format", help="Node log lines: text or json (one object a line)."),
+    engine: str = typer.Option("btkit", "--engine", help="btkit (btkit's own node) or subtensor (the real runtime "
+                               "under chopsticks; needs Node.js >= 20)."),
+    chain_spec: Optional[Path] = typer.Option(None, "--chain-spec", help="subtensor engine: a raw chain spec to run."),
+    fork: Optional[str] = typer.Option(None, "--fork", help="subtensor engine: fork a live network (URL, finney, test)."),
+    at: Optional[str] = typer.Option(None, "--at", help="subtensor engine: the block (number or hash) to fork at."),
+    mainnet_limits: bool = typer.Option(False, "--mainnet-limits",
+                                        help="subtensor engine: keep the runtime's rate limits."),
 ) -> None:
     """Start a local chain node; returns once it answers (detached unless --foreground)."""
     from localnet import control
 
+    if not 0 <= port <= 65535:
+        raise UsageError("--port must be between 0 and 65535")
+    if engine == "subtensor":
+        _up_subtensor(_data_dir(data_dir), host, port, block_time, mining, ephemeral, profile, log_format, foreground,
+                      chain_spec, fork, at, mainnet_limits)
+        return
+    if engine != "btkit":
+        raise UsageError(f"--engine must be btkit or subtensor, not {engine!r}")
+    if chain_spec or fork or at or mainnet_limits:
+        raise UsageError("--chain-spec, --fork, --at and --mainnet-limits go with --engine subtensor")
+    mining = mining or "interval"
+    block_time = 0.25 if block_time is None else block_time
     if mining not in ("interval", "instant", "manual"):
         raise UsageError(f"--mining must be interval, instant or manual, not {mining!r}")
     if profile not in ("dev", "mainnet"):
         raise UsageError(f"--profile must be dev or mainnet, not {profile!r}")
     if not 0.01 <= block_time <= 3600:
         raise UsageError("--block-time must be between 0.01 and 3600 seconds")
-    if not 0 <= port <= 65535:
-        raise UsageError("--port must be between 0 and 65535")
     if log_format not in ("text", "json"):
         raise UsageError(f"--log-format must be text or json, not {log_format!r}")
     options = control.UpOptions(_data_dir(data_dir), host, port, mining, block_time, ephemeral, profile, log_format)
     info, proc = control.up(options, detached=not foreground)
     _print_banner(_banner(info, info["node"]))
+    if foreground:
+        _follow_until_interrupted(proc, Path(info["log"]))
+
+
+def _up_subtensor(dd: Path, host, port, block_time, mining, ephemeral, profile, log_format, foreground, chain_spec,
+                  fork, at, mainnet_limits) -> None:
+    from localnet import subtensor_control
+    from localnet.genesis import DEV_ACCOUNTS, SUDO_URI
+
+    if profile != "dev" or ephemeral or log_format != "text":
+        raise UsageError("--profile, --ephemeral and --log-format are btkit-engine flags; the subtensor engine keeps "
+                         "its chain in memory, logs chopsticks' lines and takes --mainnet-limits")
+    if block_time is not None and not 0.1 <= block_time <= 3600:
+        raise UsageError("--block-time must be between 0.1 and 3600 seconds")
+    config = subtensor_control.config(dd, chain_spec, fork, at, host, port, mining, block_time, mainnet_limits)
+    info, proc = subtensor_control.up(config, detached=not foreground)
+    node = info["node"]
+    accounts = [{"uri": uri, "ss58_address": addr, "balance_rao": amount, "sudo": uri == SUDO_URI}
+                for uri, addr, amount in DEV_ACCOUNTS]
+    source = info["source"]
+    _print_banner({"engine": "subtensor", "url": info["url"], "ws_url": info["ws_url"], "pid": info["pid"],
+                   "data_dir": info["data_dir"], "log": info["log"], "ready_s": info.get("ready_s"),
+                   "genesis_hash": node["genesis_hash"], "head": node["head"], "mining": node["mining"],
+                   "block_time": node["block_time"], "mainnet_limits": info["mainnet_limits"], "ephemeral": True,
+                   "source": f"chain spec {source['chain_spec']}" if source["chain_spec"]
+                   else f"fork of {source['fork']}" + (f" at {source['at']}" if source["at"] else ""),
+                   "accounts": accounts})
     if foreground:
         _follow_until_interrupted(proc, Path(info["log"]))
 
@@ -142,18 +195,24 @@ def down(data_dir: Optional[Path] = DataDir) -> None:
 def status(data_dir: Optional[Path] = DataDir) -> None:
     """Pid, URL, head and data dir of the node (exit 3 when none runs)."""
     from btkit.errors import NodeUnreachableError
-    from localnet import control
+    from localnet import control, subtensor_control
 
     dd = _data_dir(data_dir)
     info = control.running(dd)
     if info is None:
         raise NodeUnreachableError(f"no localnet running for {dd} — run `btkit localnet up`")
+    if subtensor_control.is_subtensor(info):
+        data = subtensor_control.status(info)
+        env().result(data, lambda out: out.print(
+            f"running  pid {data['pid']}  {data['url']}  (engine subtensor, chopsticks {data['chopsticks']})\n"
+            f"head     #{data['head']} {data['head_hash']}\nmining   {data['mining']}\ndata dir {dd}", markup=False))
+        return
     node = _chain(data_dir).node_info()
-    data = {"running": True, "pid": info["pid"], "url": info["url"], "data_dir": str(dd), "head": node.head,
+    data = {"running": True, "engine": "btkit", "pid": info["pid"], "url": info["url"], "data_dir": str(dd), "head": node.head,
             "head_hash": node.head_hash, "mining": node.mining, "pool": node.pool,
             "genesis_hash": node.genesis_hash, "log": info["log"]}
     env().result(data, lambda out: out.print(
-        f"running  pid {data['pid']}  {data['url']}\nhead     #{data['head']} {data['head_hash']}\n"
+        f"running  pid {data['pid']}  {data['url']}  (engine btkit)\nhead     #{data['head']} {data['head_hash']}\n"
         f"mining   {data['mining']}   pool {data['pool']}\ndata dir {dd}", markup=False))
 
 
@@ -188,7 +247,7 @@ def logs(data_dir: Optional[Path] = DataDir,
 @app.command()
 def reset(data_dir: Optional[Path] = DataDir) -> None:
     """Wipe the chain back to a new genesis (a running node is restarted with its settings)."""
-    from localnet import control
+    from localnet import control, subtensor_control
 
     dd = _data_dir(data_dir)
     confirm_or_abort(f"Delete the chain in {dd}?")
@@ -196,7 +255,8 @@ def reset(data_dir: Optional[Path] = DataDir) -> None:
     removed = control.wipe(dd)
     data: dict[str, Any] = {"data_dir": str(dd), "removed": removed, "restarted": False}
     if info is not None:
-        new, _ = control.up(control.parse_argv(info["argv"]))
+        parse = subtensor_control.parse_argv if subtensor_control.is_subtensor(info) else control.parse_argv
+        new, _ = control.up(parse(info["argv"]))
         data.update(restarted=True, url=new["url"], pid=new["pid"], genesis_hash=new["node"]["genesis_hash"])
     env().result(data, lambda out: out.print(
         f"reset {dd}" + (f"; node restarted at {data.get('url')}" if data["restarted"] else "")))
@@ -208,6 +268,17 @@ def mine(blocks: int = typer.Argument(1, help="How many blocks."), data_dir: Opt
     if not 1 <= blocks <= 100_000:
         raise UsageError("N must be between 1 and 100000")
     head = _dev(data_dir, "localnet mine").mine(blocks)
+    env().result({"head": head.number, "hash": head.hash}, lambda out: out.print(f"head #{head.number} {head.hash}",
+                                                                                 markup=False))
+
+
+@app.command()
+def jump(blocks: int = typer.Argument(..., help="How many blocks to advance."),
+         data_dir: Optional[Path] = DataDir) -> None:
+    """Advance the block number by N (one block on the subtensor engine; N blocks built on btkit's node)."""
+    if not 1 <= blocks <= 10_000_000:
+        raise UsageError("N must be between 1 and 10000000")
+    head = _dev(data_dir, "localnet jump").jump(blocks)
     env().result({"head": head.number, "hash": head.hash}, lambda out: out.print(f"head #{head.number} {head.hash}",
                                                                                  markup=False))
 

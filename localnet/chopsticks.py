@@ -147,7 +147,9 @@ def start(source: Source, log_path: Path, build_block_mode: str = "Manual", host
     log_path.parent.mkdir(parents=True, exist_ok=True)
     offset = log_path.stat().st_size if log_path.exists() else 0
     argv = [*executable(), *source.argv(), "--host", host, "--port", "0", "--build-block-mode", build_block_mode]
-    proc = process.spawn_command(argv, log_path, detached=False)
+    # One line per log record (chopsticks' pino-pretty prints each record's fields on lines of their own).
+    env = {"LOG_COMPACT": "true", **os.environ}
+    proc = process.spawn_command(argv, log_path, detached=False, env=env)
     deadline = time.monotonic() + timeout
     while True:  # chopsticks says where it listens only in its log
         with open(log_path, "rb") as fh:

@@ -53,9 +53,9 @@ def relaxed_limits() -> dict[str, Any]:
     }
     return {"SubtensorModule": {"NetworkRateLimit": u64(0), "TxRateLimit": u64(0),
                                 "TxDelegateTakeRateLimit": u64(0), "TxChildkeyTakeRateLimit": u64(0),
-                                **per_subnet, **registrations_per_interval(NETUIDS)}}
+                                **per_subnet, **registrations_per_interval(NETUIDS)["SubtensorModule"]}}
 
 
 def registrations_per_interval(netuids) -> dict[str, Any]:
     """TargetRegistrationsPerInterval[netuid] raised (a subnet admits 3x this per adjustment interval)."""
-    return {"TargetRegistrationsPerInterval": [[[n], u16(MANY_REGISTRATIONS)] for n in netuids]}
+    return {"SubtensorModule": {"TargetRegistrationsPerInterval": [[[n], u16(MANY_REGISTRATIONS)] for n in netuids]}}

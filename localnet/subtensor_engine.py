@@ -27,6 +27,7 @@ from localnet.config import LOG_FILE, NODE_FILE
 ENGINE = "subtensor"
 FORKS = {"finney": "wss://entrypoint-finney.opentensor.ai:443", "test": "wss://test.finney.opentensor.ai:443"}
 MININGS = ("instant", "manual", "interval")
+SNAPSHOTS_FILE = "snapshots.json"  # `localnet snapshot` ids -> head hashes; only while the engine runs
 # twox128("SubtensorModule") ++ twox128("NetworksAdded"): keys end with the netuid (u16 LE, Identity).
 NETWORKS_ADDED = "0x658faa385070e074c85bf6b568cf05550e30450fc4d507a846032a7fa65d9a43"
 
@@ -156,7 +157,7 @@ class Engine:
 
 
 def write_node_file(config: EngineConfig, url: str, upstream: str, chopsticks_pid: int, head: dict,
-                    argv: list[str], ready_s: float) -> dict:
+                    genesis_hash: str, argv: list[str], ready_s: float) -> dict:
     from keystore.fs import atomic_write
     from localnet.__main__ import restart_argv
 
@@ -167,7 +168,9 @@ def write_node_file(config: EngineConfig, url: str, upstream: str, chopsticks_pi
            "block_time": config.block_time, "mainnet_limits": config.mainnet_limits,
            "source": {"chain_spec": str(config.chain_spec) if config.chain_spec else None,
                       "fork": config.source.endpoint, "at": config.at},
-           "start_head": head, "ready_s": round(ready_s, 3)}
+           "ready_s": round(ready_s, 3),
+           "node": {"engine": ENGINE, "genesis_hash": genesis_hash, "head": head["number"], "head_hash": head["hash"],
+                    "mining": config.mining, "block_time": config.block_time}}
     atomic_write(config.data_dir / NODE_FILE, json.dumps(doc).encode(), mode=0o644)
     return doc
 
@@ -195,6 +198,7 @@ def run(config: EngineConfig, argv: list[str]) -> int:
         log(f"error: cannot listen on {config.host}:{config.port}: {exc.strerror}")
         return 1
     config.data_dir.mkdir(parents=True, exist_ok=True)
+    (config.data_dir / SNAPSHOTS_FILE).unlink(missing_ok=True)
     log(f"starting chopsticks: {' '.join(config.source.argv())} (mining {config.mining})")
     proc = None
     try:
@@ -202,6 +206,7 @@ def run(config: EngineConfig, argv: list[str]) -> int:
                                           "Instant" if config.mining == "instant" else "Manual")
         engine = Engine(config, upstream)
         head = prepare(engine.rpc, config)
+        genesis_hash = engine.rpc("chain_getBlockHash", 0)
         shown_host = f"[{config.host}]" if ":" in config.host else config.host
         url = f"http://{shown_host}:{sock.getsockname()[1]}"
         server = uvicorn.Server(uvicorn.Config(Bridge(upstream, engine.on_startup), loop="asyncio", http="httptools",
@@ -213,7 +218,8 @@ def run(config: EngineConfig, argv: list[str]) -> int:
             while not server.started and not task.done():
                 await asyncio.sleep(0.005)
             if server.started:
-                record = write_node_file(config, url, upstream, proc.pid, head, argv, time.monotonic() - started)
+                record = write_node_file(config, url, upstream, proc.pid, head, genesis_hash, argv,
+                                         time.monotonic() - started)
                 signal_ready(config.ready_fd, record)
                 log(f"subtensor engine ready at {url} (chopsticks {upstream}, head #{head['number']}, "
                     f"{time.monotonic() - started:.1f} s)")
@@ -232,6 +238,7 @@ def run(config: EngineConfig, argv: list[str]) -> int:
     finally:
         if proc is not None:
             process.stop(proc.pid, marker=None)
+        (config.data_dir / SNAPSHOTS_FILE).unlink(missing_ok=True)
         try:
             if json.loads((config.data_dir / NODE_FILE).read_text()).get("pid") == os.getpid():
                 (config.data_dir / NODE_FILE).unlink()

@@ -65,16 +65,20 @@ class SubtensorNode:
         self.rpc = chopsticks.Rpc(self.url)
 
     def mine(self, blocks: int = 1) -> dict[str, Any]:
-        return subtensor_control.mine(self.info, blocks)
+        """Build ``blocks`` blocks; the new head as {"number", "hash"}."""
+        return self.rpc.new_blocks(blocks)
 
     def jump(self, blocks: int) -> dict[str, Any]:
-        return subtensor_control.jump(self.info, blocks)
+        """One block whose number is the head's + ``blocks``."""
+        return self.rpc.new_blocks(unsafe_block_height=self.rpc.head()["number"] + blocks)
 
     def snapshot(self) -> str:
-        return subtensor_control.snapshot(self.info)
+        """The head's hash (``revert`` sets the head back to it)."""
+        return self.rpc.head()["hash"]
 
-    def revert(self, snapshot_id: str) -> dict[str, Any]:
-        return subtensor_control.revert(self.info, snapshot_id)
+    def revert(self, snapshot: str) -> dict[str, Any]:
+        self.rpc.set_head(snapshot)
+        return self.rpc.head()
 
     def stop(self) -> None:
         control.down(self.data_dir)

@@ -263,6 +263,10 @@ class DevChain(abc.ABC):
     def mine(self, blocks: int = 1) -> Head:
         """Produce ``blocks`` blocks now, in any mining mode."""
 
+    def jump(self, blocks: int) -> Head:
+        """Advance the head's number by ``blocks``; a backend that cannot skip heights builds them."""
+        return self.mine(blocks)
+
     @abc.abstractmethod
     def snapshot(self) -> int:
         """Remember the state; returns an id for ``revert``."""
