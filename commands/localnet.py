@@ -148,7 +148,7 @@ def _up_subtensor(dd: Path, host, port, block_time, mining, ephemeral, profile, 
                    "data_dir": info["data_dir"], "log": info["log"], "ready_s": info.get("ready_s"),
                    "genesis_hash": node["genesis_hash"], "head": node["head"], "mining": node["mining"],
                    "block_time": node["block_time"], "mainnet_limits": info["mainnet_limits"], "ephemeral": True,
-                   "source": f"chain spec {source['chain_spec']}" if source["chain_spec"]
+                   "source": f"chain spec {source['spec']}" if source["spec"]
                    else f"fork of {source['fork']}" + (f" at {source['at']}" if source["at"] else ""),
                    "accounts": accounts})
     if foreground:

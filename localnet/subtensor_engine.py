@@ -166,7 +166,7 @@ def write_node_file(config: EngineConfig, url: str, upstream: str, chopsticks_pi
            "chopsticks_pid": chopsticks_pid, "data_dir": str(config.data_dir),
            "log": str(config.data_dir / LOG_FILE), "argv": restart_argv(argv), "started": time.time(), "mining": config.mining,
            "block_time": config.block_time, "mainnet_limits": config.mainnet_limits,
-           "source": {"chain_spec": str(config.chain_spec) if config.chain_spec else None,
+           "source": {"spec": str(config.chain_spec) if config.chain_spec else None,
                       "fork": config.source.endpoint, "at": config.at},
            "ready_s": round(ready_s, 3),
            "node": {"engine": ENGINE, "genesis_hash": genesis_hash, "head": head["number"], "head_hash": head["hash"],
