@@ -126,12 +126,17 @@ def _args(call) -> str:
     return ", ".join(f"{k}={v}" for k, v in call.args.items())
 
 
-def hotkey_address(wallet, hotkey: Optional[str], ss58: Optional[str] = None) -> str:
-    """An explicit --hotkey-ss58, else the wallet hotkey's address (no password needed)."""
-    from keystore.keys import Keypair
+def address(value: str, option: str, any_prefix: bool = False) -> str:
+    """A user-given SS58 address (or 0x public key) on this network's prefix (42); errors name ``option``."""
+    from keystore.ss58 import DEFAULT_PREFIX, parse_address
 
+    return parse_address(value, option, None if any_prefix else DEFAULT_PREFIX)
+
+
+def hotkey_address(wallet, hotkey: Optional[str], ss58: Optional[str] = None, option: str = "--hotkey-ss58") -> str:
+    """An explicit --hotkey-ss58, else the wallet hotkey's address (no password needed)."""
     if ss58:
-        return Keypair.public_only(ss58).ss58_address
+        return address(ss58, option)
     return wallet.hotkeypub(hotkey_name(hotkey)).ss58_address
 
 

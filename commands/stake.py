@@ -9,7 +9,7 @@ import typer
 
 from btkit.errors import UsageError
 from commands._common import (
-    DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, confirm_send, env,
+    DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, address, client, confirm_send, env,
     hotkey_address, open_wallet, submit, unlock_coldkey,
 )
 from commands._group import command_group
@@ -73,9 +73,7 @@ def list_(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] =
           ss58: Optional[str] = typer.Option(None, "--ss58", help="Any coldkey address."),
           network: Optional[str] = Network) -> None:
     """Stakes held by the wallet's coldkey."""
-    from keystore.keys import Keypair
-
-    coldkey = Keypair.public_only(ss58).ss58_address if ss58 else open_wallet(wallet_path, wallet_name).coldkeypub().ss58_address
+    coldkey = address(ss58, "--ss58") if ss58 else open_wallet(wallet_path, wallet_name).coldkeypub().ss58_address
     stakes = client(network).stakes_of(coldkey)
 
     def human(out) -> None:

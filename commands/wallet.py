@@ -11,7 +11,7 @@ from btkit.errors import UsageError
 from keystore.errors import KeystoreError
 from commands._common import (
     DryRun, Hotkey, Network, Overwrite, PasswordFile, PowDevice, PowProcesses, PowTimeout, WaitFor, WalletName,
-    WalletPath, client, confirm_or_abort, confirm_send, env, hotkey_name, open_wallet, password_source, run_pow, submit,
+    WalletPath, address, client, confirm_or_abort, confirm_send, env, hotkey_name, open_wallet, password_source, run_pow, submit,
     unlock_coldkey, unlock_hotkey,
 )
 from commands._group import command_group
@@ -228,7 +228,8 @@ def regen_coldkeypub(
         raise UsageError("give only one of --ss58 or --public-key")
     wallet = open_wallet(wallet_path, wallet_name)
     if ss58 or public_key:
-        kp = Keypair.public_only(ss58 or public_key, _crypto(crypto_type))
+        kp = Keypair.public_only(address(ss58, "--ss58") if ss58 else address(public_key, "--public-key"),
+                                 _crypto(crypto_type))
         wallet.save_coldkeypub(kp, overwrite=overwrite)
     elif wallet.coldkey_file.exists:
         wallet.check_free(wallet.coldkeypub_file, overwrite)
@@ -370,7 +371,9 @@ def verify(
     from keystore.keys import Keypair
 
     if address:
-        kp = Keypair.public_only(address, _crypto(crypto_type))
+        from commands._common import address as parse_address
+
+        kp = Keypair.public_only(parse_address(address, "--address", any_prefix=True), _crypto(crypto_type))
     else:
         wallet = open_wallet(wallet_path, wallet_name)
         kp = wallet.hotkeypub(hotkey_name(hotkey)) if use_hotkey else wallet.coldkeypub()
@@ -436,13 +439,11 @@ def balance(
     network: Optional[str] = Network,
 ) -> None:
     """Free balance of the wallet's coldkey (or of --ss58)."""
-    from keystore.keys import Keypair
-
-    address = Keypair.public_only(ss58).ss58_address if ss58 else open_wallet(wallet_path, wallet_name).coldkeypub().ss58_address
+    who = address(ss58, "--ss58") if ss58 else open_wallet(wallet_path, wallet_name).coldkeypub().ss58_address
     chain = client(network)
-    free = chain.balance(address)
-    env().result({"address": address, "free": free, "network": chain.url},
-                 lambda out: out.print(f"{address}  {free}", markup=False))
+    free = chain.balance(who)
+    env().result({"address": who, "free": free, "network": chain.url},
+                 lambda out: out.print(f"{who}  {free}", markup=False))
 
 
 @app.command()
@@ -456,9 +457,8 @@ def transfer(
 ) -> None:
     """Send TAO from the wallet's coldkey (asks to confirm unless -y)."""
     from btkit.units import Balance
-    from keystore.keys import Keypair
 
-    dest = Keypair.public_only(destination).ss58_address
+    dest = address(destination, "--destination")
     value = Balance.from_tao(amount)
     if value.rao <= 0:
         raise UsageError("--amount must be positive")

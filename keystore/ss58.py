@@ -47,13 +47,51 @@ def ss58_encode(public_key: bytes, prefix: int = DEFAULT_PREFIX) -> str:
 
 def ss58_decode(address: str) -> bytes:
     """Return the 32-byte public key of an SS58 address with any single-byte prefix."""
+    return ss58_decode_prefixed(address)[1]
+
+
+def ss58_decode_prefixed(address: str) -> tuple[int, bytes]:
+    """``(prefix, 32-byte public key)`` of an SS58 address with a single-byte prefix."""
     raw = b58decode(address.strip())
     if len(raw) != 35 or raw[0] >= 64:
         raise InvalidInputError(f"not an SS58 address: {address!r}")
     payload, check = raw[:33], raw[33:]
     if _checksum(payload) != check:
         raise InvalidInputError(f"bad SS58 checksum: {address!r}")
-    return payload[1:]
+    return payload[0], payload[1:]
+
+
+# Well-known prefixes, for error messages (source: paritytech/ss58-registry, ss58-registry.json).
+PREFIX_NETWORKS = {0: "Polkadot", 2: "Kusama", 5: "Astar", 42: "Substrate/Bittensor"}
+
+
+def parse_address(value: str, option: str, prefix: int | None = DEFAULT_PREFIX) -> str:
+    """The canonical SS58 address (``prefix``) of a user-given address or 0x public key.
+
+    Refuses an SS58 address encoded for another network (its prefix is not ``prefix``: re-encoding
+    it would silently send to an account the user may not control there); ``prefix=None`` accepts
+    any prefix and re-encodes to 42 (only for checks that do not depend on the network, such as
+    verifying a signature). Every error names ``option`` (e.g. ``--destination``). Raises
+    ``InvalidInputError``.
+    """
+    v = (value or "").strip()
+    try:
+        if v.startswith("0x"):
+            return ss58_encode(public_key_from(v), prefix or DEFAULT_PREFIX)
+        got, key = ss58_decode_prefixed(v)
+        if prefix is None:
+            return ss58_encode(key, DEFAULT_PREFIX)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{option}: {exc}", hint="an SS58 address (starts with 5 on Bittensor) or a 0x "
+                                                         "public key") from None
+    if got != prefix:
+        name = PREFIX_NETWORKS.get(got, "another network")
+        raise InvalidInputError(
+            f"{option}: {v} is an address of {name} (SS58 prefix {got}); this network uses prefix {prefix}",
+            hint=f"ask for the address in this network's format (its prefix-{prefix} form is "
+                 f"{ss58_encode(key, prefix)}, if the same key is really meant)",
+        )
+    return v
 
 
 def is_valid_ss58(address: str) -> bool:

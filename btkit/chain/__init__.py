@@ -21,7 +21,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from btkit.chain.errors import DispatchFailed, Unsupported
+from btkit.chain.errors import DispatchFailed, TransactionRejected, Unsupported
 from btkit.chain.interface import Calls, Chain, DevChain
 from btkit.chain.network import DEFAULT_URL, Endpoint, resolve, resolve_network
 from btkit.chain.types import (
@@ -62,6 +62,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "AxonInfo", "BACKENDS", "Call", "Calls", "Chain", "DEFAULT_URL", "DevChain", "DispatchFailed", "Endpoint",
     "EpochSchedule", "Event", "Head", "HotkeyInfo", "Hyperparameters", "Metagraph", "Neuron", "NodeInfo",
-    "Registration", "StakeInfo", "SubmitResult", "Subnet", "SubnetInfo", "Unsupported", "Weights", "connect",
+    "Registration", "StakeInfo", "SubmitResult", "Subnet", "SubnetInfo", "TransactionRejected", "Unsupported",
+    "Weights", "connect",
     "open_endpoint", "resolve", "resolve_network", "u16_to_float", "weights_to_json",
 ]

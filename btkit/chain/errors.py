@@ -23,6 +23,24 @@ class DispatchFailed(ChainRejectedError):
         self.result = result
 
 
+class TransactionRejected(ChainRejectedError):
+    """The node refused an extrinsic before inclusion (exit 4); ``reason`` is Substrate's
+    ``InvalidTransaction`` name: ``Stale``, ``Priority``, ``Future``, ``BadProof``, ``PoolFull``, ...
+
+    ``nonce_taken``: another extrinsic of the same signer took the nonce first (``Stale``: already
+    included; ``Priority``: pending in the pool). Signing again with a fresh nonce succeeds; backends
+    do that themselves when they picked the nonce.
+    """
+
+    def __init__(self, message: str, hint: str = "", reason: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.reason = reason
+
+    @property
+    def nonce_taken(self) -> bool:
+        return self.reason in ("Stale", "Priority")
+
+
 class Unsupported(UsageError):
     """The backend (or the runtime behind it) lacks an operation; the message names what it is."""
 

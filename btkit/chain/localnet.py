@@ -13,6 +13,7 @@ import json
 import threading
 from typing import Any, Sequence
 
+from btkit.chain.errors import TransactionRejected
 from btkit.chain.interface import Chain, DevChain
 from btkit.chain.network import DEFAULT_URL
 from btkit.chain.types import (
@@ -22,6 +23,9 @@ from btkit.chain.types import (
 from btkit.errors import BtkitError, ChainRejectedError, NodeUnreachableError, UsageError
 from btkit.extrinsic import build_signed, extrinsic_hash
 from btkit.units import Balance
+
+NONCE_RETRIES = 32  # re-signings when a parallel extrinsic of the same signer took the nonce
+
 
 class RpcCallError(BtkitError):
     """The node answered a JSON-RPC error that is not a chain rule (bad parameters, internal error).
@@ -140,8 +144,9 @@ class ChainClient:
         if "error" in reply:
             error = reply["error"]
             if error.get("code") in (1010, 1014):
-                raise ChainRejectedError(f"rejected by the node: {error.get('message')}",
-                                         hint=_reject_hint((error.get("data") or {}).get("reason")))
+                reason = (error.get("data") or {}).get("reason")
+                raise TransactionRejected(f"rejected by the node: {error.get('message')}", _reject_hint(reason),
+                                          reason)
             raise _rpc_error(method, error)
         return reply.get("result")
 
@@ -190,8 +195,27 @@ class ChainClient:
 
     def submit(self, keypair: Any, call: dict[str, Any], wait: str = "inclusion", timeout: float = 60,
                nonce: int | None = None) -> SubmitResult:
-        """Sign and submit; ``wait="inclusion"`` returns the block, events and dispatch result."""
-        xt = self.sign(keypair, call, nonce)
+        """Sign and submit; ``wait="inclusion"`` returns the block, events and dispatch result.
+
+        With ``nonce=None`` the next free nonce is used, and when another extrinsic of the same
+        signer (another btkit process, say) takes it first (``Stale``/``Priority`` rejection) the
+        call is signed again with a fresh nonce, up to ``NONCE_RETRIES`` times: parallel commands
+        from one key all go through. An explicit ``nonce`` is never changed.
+        """
+        import random
+        import time
+
+        for attempt in range(NONCE_RETRIES + 1):
+            xt = self.sign(keypair, call, nonce)
+            try:
+                return self._send(xt, wait, timeout)
+            except TransactionRejected as exc:
+                if nonce is not None or not exc.nonce_taken or attempt == NONCE_RETRIES:
+                    raise
+                time.sleep(random.uniform(0.005, 0.05))  # let the pool or the block settle, de-synchronise
+        raise AssertionError("unreachable")
+
+    def _send(self, xt: dict[str, Any], wait: str, timeout: float) -> SubmitResult:
         if wait == "none":
             return SubmitResult(hash=self.call("author_submitExtrinsic", xt), success=True)
         reply = self.call("author_submitAndWait", xt, timeout, timeout=timeout + 5)
