@@ -42,7 +42,9 @@ ERRORS: dict[str, tuple[str, str]] = {
         "--no-start, or start_call"),
     S + "HotKeyAccountNotExists": (
         "the hotkey is not registered on this subnet", "register it first (`btkit register --netuid N`)"),
-    S + "AmountTooLow": ("the amount is below the minimum stake operation (0.002 TAO)", "stake at least 0.002 TAO"),
+    S + "AmountTooLow": ("the amount is below the minimum stake operation (0.002 TAO)",
+                         "stake or unstake at least 0.002 TAO; a smaller position is emptied with "
+                         "`btkit stake remove --all`"),
     S + "NotEnoughStakeToWithdraw": (
         "the coldkey has less stake on this hotkey than the amount", "see `btkit stake list`"),
     S + "StakingOperationRateLimitExceeded": (

@@ -126,6 +126,21 @@ def _args(call) -> str:
     return ", ".join(f"{k}={v}" for k, v in call.args.items())
 
 
+def confirm_quote(quote, chain, signer: str, call, question: str, dry_run: bool = False) -> None:
+    """``confirm_send``; a price agreed to on a terminal becomes the most the command will pay
+    (see ``btkit.quotes``)."""
+    on_terminal = env().interactive and not dry_run
+    confirm_send(chain, signer, call, question, dry_run)
+    quote.agreed(on_terminal)
+
+
+def max_cost(value: Optional[str]):
+    """--max-cost as a Balance (None when not given)."""
+    from btkit.units import Balance
+
+    return None if value is None else Balance.from_tao(value)
+
+
 def address(value: str, option: str, any_prefix: bool = False) -> str:
     """A user-given SS58 address (or 0x public key) on this network's prefix (42); errors name ``option``."""
     from keystore.ss58 import DEFAULT_PREFIX, parse_address

@@ -7,12 +7,12 @@ from typing import Optional
 
 import typer
 
-from btkit.errors import UsageError
 from commands._common import (
     DryRun, Hotkey, Netuid, Network, PasswordFile, PowDevice, PowProcesses, PowTimeout, WaitFor, WalletName, WalletPath,
-    client, confirm_send, env, hotkey_address, open_wallet, run_pow, submit, unlock_coldkey, unlock_hotkey,
+    client, confirm_quote, env, hotkey_address, open_wallet, run_pow, submit, unlock_coldkey, unlock_hotkey,
 )
 from commands._group import command_group, examples_epilog
+from commands._common import max_cost as parse_max_cost
 
 app = command_group('Register a hotkey on a subnet.')
 
@@ -28,7 +28,8 @@ def register(
     dry_run: bool = DryRun, wait_for: str = WaitFor,
 ) -> None:
     """Register the wallet's hotkey on --netuid: pay the subnet's burn from the coldkey, or --pow."""
-    from btkit.units import Balance
+    from btkit.chain.preflight import check_registration
+    from btkit.quotes import Quote
 
     wallet = open_wallet(wallet_path, wallet_name)
     hk = hotkey_address(wallet, hotkey)
@@ -36,16 +37,18 @@ def register(
     if pow_:
         _register_pow(chain, wallet, hotkey, netuid, processes, device, timeout, password_file, dry_run, wait_for)
         return
-    cost = chain.burn_cost(netuid)
-    if max_cost is not None and cost > Balance.from_tao(max_cost):
-        raise UsageError(f"the burn is {cost}, above --max-cost {max_cost}",
-                         hint="wait for the burn to adjust down, or raise --max-cost")
-    register_call = chain.calls.burned_register(netuid, hk)
     coldkey = wallet.coldkeypub().ss58_address
-    confirm_send(chain, coldkey, register_call, f"Register {hk} on subnet {netuid} for {cost} (recycled)?", dry_run)
+    quote = Quote(f"the burn of subnet {netuid}", lambda: chain.burn_cost(netuid), parse_max_cost(max_cost))
+    check_registration(chain, netuid, hk, coldkey, pow_=False, burn=quote.amount)
+    register_call = chain.calls.burned_register(netuid, hk)
+    confirm_quote(quote, chain, coldkey, register_call,
+                  f"Register {hk} on subnet {netuid} for {quote.amount} (recycled)?", dry_run)
     kp = unlock_coldkey(wallet, password_file)
+    quote.recheck()
     result = submit(chain, kp, register_call, "burned_register", dry_run, wait_for)
     uid = result.event("NeuronRegistered")["uid"]
+    cost = quote.settle(result.event("NeuronRegistered"), "burn",
+                        done=f"registered {hk} as uid {uid} on subnet {netuid} in block #{result.block}")
     env().result({"netuid": netuid, "uid": uid, "hotkey": hk, "cost": cost.rao, "block": result.block},
                  lambda out: out.print(f"registered {hk} as uid {uid} on subnet {netuid} for {cost}", markup=False))
 
@@ -53,12 +56,11 @@ def register(
 def _register_pow(chain, wallet, hotkey, netuid: int, processes, device: str, timeout: float, password_file,
                   dry_run: bool, wait_for: str) -> None:
     from btkit.chain import DispatchFailed
+    from btkit.chain.preflight import check_registration
 
     hot = unlock_hotkey(wallet, hotkey, password_file)
     cold = wallet.coldkeypub()
-    if not chain.hyperparameters(netuid).pow_registration_allowed:
-        raise UsageError(f"proof-of-work registration is disabled on subnet {netuid}",
-                         hint="register by burn: drop --pow")
+    check_registration(chain, netuid, hot.ss58_address, cold.ss58_address, pow_=True)  # before hours of work
 
     def difficulty() -> int:
         return chain.hyperparameters(netuid).pow_difficulty

@@ -22,28 +22,44 @@ app = command_group("Stake, unstake, list stakes, set a delegate's take.", [
 HotkeySS58 = typer.Option(None, "--hotkey-ss58", "--delegate", help="Stake to this hotkey address instead (nominate).")
 
 
-def _move(op: str, netuid: int, amount: str, wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network,
-          dry_run: bool, wait_for: str):
+def _move(op: str, netuid: int, amount: Optional[str], wallet_path, wallet_name, hotkey, hotkey_ss58, password_file,
+          network, dry_run: bool, wait_for: str, whole: bool = False):
+    from btkit.stakes import unstake_amount
     from btkit.units import Balance
 
     wallet = open_wallet(wallet_path, wallet_name)
     hk = hotkey_address(wallet, hotkey, hotkey_ss58)
-    value = Balance.from_tao(amount)
-    if value.rao <= 0:
+    if whole and amount is not None:
+        raise UsageError("give --amount or --all, not both")
+    value = Balance.from_tao(amount) if amount is not None else None
+    if value is not None and value.rao <= 0:
         raise UsageError("--amount must be positive")
+    if op == "add" and value is None:
+        raise UsageError("--amount is required")
     chain = client(network)
+    coldkey = wallet.coldkeypub().ss58_address
+    what = f"{hk} in subnet {netuid}"
+
+    def held() -> Balance:
+        return Balance(sum(s.stake.rao for s in chain.stakes_of(coldkey) if s.hotkey == hk and s.netuid == netuid))
+
+    if op == "remove":
+        value = unstake_amount(held(), value, whole, what)
     build = chain.calls.add_stake if op == "add" else chain.calls.remove_stake
-    stake_call = build(hk, netuid, value)
-    confirm_send(chain, wallet.coldkeypub().ss58_address, stake_call,
-                 f"{'Stake' if op == 'add' else 'Unstake'} {value} {'to' if op == 'add' else 'from'} {hk} "
-                 f"on subnet {netuid}?", dry_run)
+    confirm_send(chain, coldkey, build(hk, netuid, value),
+                 f"{'Stake' if op == 'add' else 'Unstake'} {'all ' if whole else ''}{value} "
+                 f"{'to' if op == 'add' else 'from'} {hk} on subnet {netuid}?", dry_run)
     kp = unlock_coldkey(wallet, password_file)
-    result = submit(chain, kp, stake_call, f"{op}_stake", dry_run, wait_for)
-    now = sum(s.stake.rao for s in chain.stakes_of(kp.ss58_address) if s.hotkey == hk and s.netuid == netuid)
-    env().result({"op": op, "hotkey": hk, "netuid": netuid, "amount": value, "stake_now": Balance(now),
+    if whole:  # right before signing: the position may have grown (emission) since it was shown
+        value = unstake_amount(held(), None, True, what)
+    result = submit(chain, kp, build(hk, netuid, value), f"{op}_stake", dry_run, wait_for)
+    event = result.event("StakeAdded" if op == "add" else "StakeRemoved")
+    moved = Balance(int(event["amount"])) if event and "amount" in event else value  # what the chain moved
+    now = held()
+    env().result({"op": op, "hotkey": hk, "netuid": netuid, "amount": moved, "stake_now": now,
                   "block": result.block},
-                 lambda out: out.print(f"{'staked' if op == 'add' else 'unstaked'} {value}; stake on {hk} in subnet "
-                                       f"{netuid} is now {Balance(now)}", markup=False))
+                 lambda out: out.print(f"{'staked' if op == 'add' else 'unstaked'} {moved}; stake on {hk} in subnet "
+                                       f"{netuid} is now {now}", markup=False))
 
 
 @app.command()
@@ -58,14 +74,16 @@ def add(netuid: int = Netuid, amount: str = typer.Option(..., "--amount", "-a", 
 
 
 @app.command()
-def remove(netuid: int = Netuid, amount: str = typer.Option(..., "--amount", "-a", help="TAO."),
+def remove(netuid: int = Netuid,
+           amount: Optional[str] = typer.Option(None, "--amount", "-a", help="TAO (or --all)."),
+           all_: bool = typer.Option(False, "--all", help="Unstake the whole position, whatever its size."),
            wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
            hotkey: Optional[str] = Hotkey, hotkey_ss58: Optional[str] = HotkeySS58,
            password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
            dry_run: bool = DryRun, wait_for: str = WaitFor) -> None:
-    """Unstake TAO back to the coldkey."""
+    """Unstake TAO back to the coldkey; a partial unstake may not leave less than the minimum stake."""
     _move("remove", netuid, amount, wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network, dry_run,
-          wait_for)
+          wait_for, all_)
 
 
 @app.command("list")

@@ -9,10 +9,11 @@ import typer
 
 from btkit.errors import UsageError
 from commands._common import (
-    DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, confirm_send, env,
+    DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, confirm_quote, env,
     hotkey_address, open_wallet, submit, unlock_coldkey,
 )
 from commands._group import command_group
+from commands._common import max_cost as parse_max_cost
 
 app = command_group('Create, inspect and tune subnets.', [
     'btkit subnet create -w owner -y',
@@ -36,18 +37,17 @@ def create(
     dry_run: bool = DryRun, wait_for: str = WaitFor,
 ) -> None:
     """Create a subnet owned by the wallet's coldkey; the wallet's hotkey becomes uid 0."""
-    from btkit.units import Balance
+    from btkit.quotes import Quote
 
     wallet = open_wallet(wallet_path, wallet_name)
     owner_hotkey = hotkey_address(wallet, hotkey)
     chain = client(network)
-    cost = chain.lock_cost()
-    if max_cost is not None and cost > Balance.from_tao(max_cost):
-        raise UsageError(f"the lock cost is {cost}, above --max-cost {max_cost}")
+    quote = Quote("the lock cost", chain.lock_cost, parse_max_cost(max_cost))
     create_call = chain.calls.register_network(owner_hotkey)
-    confirm_send(chain, wallet.coldkeypub().ss58_address, create_call,
-                 f"Create a subnet for a lock cost of {cost} (recycled)?", dry_run)
+    confirm_quote(quote, chain, wallet.coldkeypub().ss58_address, create_call,
+                  f"Create a subnet for a lock cost of {quote.amount} (recycled)?", dry_run)
     kp = unlock_coldkey(wallet, password_file)
+    quote.recheck()
     result = submit(chain, kp, create_call, "register_network", dry_run, wait_for)
     netuid = result.event("NetworkAdded")["netuid"]
     started = False
@@ -56,6 +56,8 @@ def create(
         if start is not None:  # None: this runtime starts subnets at creation
             submit(chain, kp, start, "start_call", wait=wait_for)
         started = True
+    cost = quote.settle(result.event("NetworkAdded"), "lock",
+                        done=f"created subnet {netuid} in block #{result.block}{' and started it' if started else ''}")
     data = {"netuid": netuid, "owner_coldkey": kp.ss58_address, "owner_hotkey": owner_hotkey, "lock_cost": cost.rao,
             "started": started, "block": result.block}
     env().result(data, lambda out: out.print(

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import pty
-import select
-import subprocess
-import sys
-import time
 
 import pytest
 
 from keystore.keys import Keypair
-from tests.conftest import ROOT
+from tests.integration.terminal import run_on_terminal
 
 ALICE = Keypair.from_uri("//Alice").ss58_address
 BOB = Keypair.from_uri("//Bob").ss58_address
@@ -71,42 +66,17 @@ def test_replacing_a_coldkey_needs_confirmation_off_a_terminal(cli, home):
     assert r.code == 0 and r.json()["coldkey"]["ss58_address"] == BOB
 
 
-def _run_on_terminal(args, answer: str, env) -> tuple[int, str]:
-    """Run the CLI with stdin and stderr on a pseudo-terminal; answer the first question."""
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "btkit", *args], stdin=slave, stdout=subprocess.PIPE,
-                            stderr=slave, cwd=ROOT, env=env)
-    os.close(slave)
-    seen, deadline, answered = b"", time.monotonic() + 30, False
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:
-                break
-            seen += chunk
-        if not answered and b"?" in seen and b"[y/n]" in seen:
-            os.write(master, answer.encode() + b"\n")
-            answered = True
-        if proc.poll() is not None and not ready:
-            break
-    proc.wait(timeout=30)
-    os.close(master)
-    return proc.returncode, seen.decode(errors="replace")
-
-
 def test_replacing_a_coldkey_on_a_terminal_asks_with_the_address_lost(cli, home):
     assert cli("wallet", "regen-coldkey", "--uri", "//Alice", "--no-use-password").code == 0
     before = _coldkey_and_pub(home)
-    env = dict(os.environ, BTKIT_HOME=str(home), COLUMNS="200", TERM="dumb")
-    code, screen = _run_on_terminal(["wallet", "regen-coldkey", "--uri", "//Bob", "--no-use-password",
-                                     "--overwrite"], "n", env)
+    env = dict(os.environ, BTKIT_HOME=str(home))
+    code, screen, _ = run_on_terminal(["wallet", "regen-coldkey", "--uri", "//Bob", "--no-use-password",
+                                       "--overwrite"], "n", env)
     flat = " ".join(screen.split())
     assert "Replace the coldkey" in flat and ALICE in flat, screen
     assert code != 0 and _coldkey_and_pub(home) == before
-    code, screen = _run_on_terminal(["wallet", "regen-coldkey", "--uri", "//Bob", "--no-use-password",
-                                     "--overwrite"], "y", env)
+    code, screen, _ = run_on_terminal(["wallet", "regen-coldkey", "--uri", "//Bob", "--no-use-password",
+                                       "--overwrite"], "y", env)
     assert code == 0, screen
     assert json.loads(_coldkey_and_pub(home)[1])["ss58Address"] == BOB
 
