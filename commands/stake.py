@@ -53,11 +53,11 @@ def _move(op: str, netuid: int, amount: Optional[str], wallet_path, wallet_name,
     if whole:  # right before signing: the position may have grown (emission) since it was shown
         value = unstake_amount(held(), None, True, what)
     result = submit(chain, kp, build(hk, netuid, value), f"{op}_stake", dry_run, wait_for)
-    event = result.event("StakeAdded" if op == "add" else "StakeRemoved")
-    moved = Balance(int(event["amount"])) if event and "amount" in event else value  # what the chain moved
+    event = result.event("StakeAdded" if op == "add" else "StakeRemoved") or {}
+    moved = Balance(int(event["tao"])) if "tao" in event else value  # the TAO the chain took or paid out
     now = held()
-    env().result({"op": op, "hotkey": hk, "netuid": netuid, "amount": moved, "stake_now": now,
-                  "block": result.block},
+    env().result({"op": op, "hotkey": hk, "netuid": netuid, "amount": moved, "alpha": event.get("alpha"),
+                  "stake_now": now, "block": result.block},
                  lambda out: out.print(f"{'staked' if op == 'add' else 'unstaked'} {moved}; stake on {hk} in subnet "
                                        f"{netuid} is now {now}", markup=False))
 
