@@ -11,8 +11,8 @@ from btkit.errors import UsageError
 from keystore.errors import KeystoreError
 from commands._common import (
     DryRun, Hotkey, Network, Overwrite, PasswordFile, PowDevice, PowProcesses, PowTimeout, WaitFor, WalletName,
-    WalletPath, address, client, confirm_or_abort, confirm_send, env, hotkey_name, open_wallet, password_source, run_pow, submit,
-    unlock_coldkey, unlock_hotkey,
+    WalletPath, address, client, confirm_or_abort, confirm_send, env, hotkey_name, open_wallet, password_source,
+    run_pow, submit, unlock_coldkey, unlock_hotkey,
 )
 from commands._group import command_group
 
