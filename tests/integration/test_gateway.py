@@ -90,6 +90,7 @@ def gateway(miners):
     made = []
 
     def start(order=("good", "weak"), scores=None, **cfg) -> RunningGateway:
+        cfg.setdefault("top_k", 1)  # one miner call per request unless a test asks for more
         g = RunningGateway(miners, list(order), scores or {"good": 0.9, "weak": 0.3}, **cfg)
         made.append(g)
         return g
@@ -206,7 +207,7 @@ def test_adversarial_requests_are_refused_before_any_miner(gateway, miners, tmp_
     r = post(g.url, body, good)
     assert r.status_code == 200, r.text
     served = calls(miners)
-    assert sum(served.values()) - sum(before.values()) >= 1
+    assert sum(served.values()) - sum(before.values()) == 1
     refused(post(g.url, body, good), 401, "replayed")
     assert calls(miners) == served
     assert ledger.credit(CLIENT.ss58_address) == 1500
@@ -276,6 +277,4 @@ def test_two_hundred_concurrent_clients(gateway, miners):
         assert signer.hotkey == VALIDATOR.ss58_address
         if r.status_code == 200:
             assert [m["uid"] for m in r.json()["answered_by"]] == [g.uids["good"]]
-    after = calls(miners)
-    assert after["good"] - before["good"] == g.app.miner_calls == 201
-    assert after["weak"] == before["weak"]
+    assert calls(miners)["good"] - before["good"] == g.app.miner_calls == 201  # and no other miner was asked
