@@ -150,6 +150,28 @@ def test_serve_axon_shows_in_the_metagraph(backend):
     assert axon is not None and (axon.ip, axon.port, axon.ip_type) == ("10.1.2.3", 8091, 4)
 
 
+def test_what_a_gateway_needs_announcement_and_payments(backend):
+    """btkit.gateway: a gateway announcement is told apart from a miner's axon, and a transfer into the
+    gateway's account is found in its block's events with the extrinsic that made it."""
+    from btkit.gateway.ledger import Payment
+    from btkit.gateway.payments import payments_in
+
+    chain = backend.chain
+    netuid, _, _ = new_subnet(backend)
+    _, validator, _ = registered(backend, netuid, "validator")
+    _, miner, _ = registered(backend, netuid, "miner")
+    submit_ok(chain, validator, chain.calls.serve_gateway(netuid, "10.1.2.4", 8100))
+    submit_ok(chain, miner, chain.calls.serve_axon(netuid, "10.1.2.3", 8091))
+    mg = chain.metagraph(netuid)
+    gw, axon = mg.by_hotkey(validator.ss58_address).axon, mg.by_hotkey(miner.ss58_address).axon
+    assert (gw.ip, gw.port, gw.gateway) == ("10.1.2.4", 8100, True) and axon.gateway is False
+    client, till = funded(backend, "client", 10), funded(backend, "till", 1)
+    result = submit_ok(chain, client, chain.calls.transfer(till.ss58_address, Balance(7_000_000)))
+    (payment,) = payments_in(result.block, chain.block_events(result.block), till.ss58_address)
+    assert payment == Payment(result.block, payment.extrinsic, client.ss58_address, 7_000_000)
+    assert payment.extrinsic >= 0
+
+
 def test_set_weights_too_fast_then_after_the_rate_limit(backend):
     chain = backend.chain
     netuid, _, _ = new_subnet(backend)
