@@ -65,11 +65,17 @@ def start(chain, keypair, task, cfg: GatewayConfig, scores: Callable[[], dict[in
     stop = threading.Event()
 
     def sync_loop() -> None:
+        last = None
         while not stop.wait(sync_s):
             try:
                 sync_miners(chain, cfg.netuid, keypair.ss58_address, view)
             except Exception as exc:  # keep serving through a node hiccup with the last view
                 log("gateway-sync-failed", error=f"{type(exc).__name__}: {exc}")
+            status = (app.stats.served, sum(app.stats.refused.values()), app.miner_calls, len(view.miners))
+            if status != last:  # a live line when something happened, not every sync
+                log("gateway-status", served=status[0], refused=dict(app.stats.refused), miner_calls=status[2],
+                    miners=status[3])
+                last = status
 
     threading.Thread(target=sync_loop, daemon=True, name="gateway-sync").start()
     ip = cfg.external_ip or (cfg.host if cfg.host not in ("0.0.0.0", "::") else "127.0.0.1")
