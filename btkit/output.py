@@ -35,6 +35,7 @@ class Environment:
     verbose: bool = False
     no_prompt: bool = False
     quiet: bool = False
+    wide: bool = False  # tables show every column in full (btkit.tables)
     stdout: IO[str] = field(default_factory=lambda: sys.stdout)
     stderr: IO[str] = field(default_factory=lambda: sys.stderr)
     stdin: IO[str] = field(default_factory=lambda: sys.stdin)

@@ -51,6 +51,7 @@ FLAG_ALIASES: dict[str, str] = {
 # flags that work anywhere on the command line -> Environment field
 GLOBAL_FLAGS: dict[str, str] = {
     "--json": "json", "--verbose": "verbose", "--quiet": "quiet", "--no-prompt": "no_prompt", "-y": "no_prompt",
+    "--wide": "wide",
 }
 
 HELP_EPILOG = ("btcli's names work too: subnets/s, st, w/wallets, wt, su, c/conf; sudo set --param X --value Y; "

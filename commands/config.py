@@ -22,12 +22,10 @@ def show() -> None:
     data = {k: {"value": cfg.values[k], "source": cfg.sources[k]} for k in config.KEYS}
 
     def human(out) -> None:
-        from rich.table import Table
+        from btkit.tables import Column, print_table
 
-        table = Table("key", "value", "source", box=None)
-        for key, item in data.items():
-            table.add_row(key, item["value"], item["source"])
-        out.print(table)
+        print_table(out, [Column("key"), Column("value"), Column("source", drop=1)],
+                    [[key, item["value"], item["source"]] for key, item in data.items()])
 
     env().result({"path": str(cfg.path), "settings": data}, human)
 

@@ -90,6 +90,7 @@ def root(
     no_prompt: bool = typer.Option(False, "--no-prompt", "-y", help="Never ask; assume yes to confirmations."),
     verbose: bool = typer.Option(False, "--verbose", help="Show tracebacks and debug detail."),
     quiet: bool = typer.Option(False, "--quiet", help="Print results and errors only (no progress or notes)."),
+    wide: bool = typer.Option(False, "--wide", help="Tables show every column in full, whatever the width."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     """Global flags work anywhere on the command line (`btkit wallet list --json`)."""
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     set_env(env)
     try:
         flags, args = aliases.normalize(args, command, lambda group, name: group.get_command(None, name))
-        env.json, env.quiet, env.no_prompt = flags["json"], flags["quiet"], flags["no_prompt"]
+        env.json, env.quiet, env.no_prompt, env.wide = flags["json"], flags["quiet"], flags["no_prompt"], flags["wide"]
         env.verbose = flags["verbose"] or bool(os.environ.get("BTKIT_VERBOSE"))
         result = command.main(args=args, prog_name="btkit", standalone_mode=False)
         return int(result) if isinstance(result, int) else 0

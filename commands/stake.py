@@ -95,12 +95,14 @@ def list_(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] =
     stakes = client(network).stakes_of(coldkey)
 
     def human(out) -> None:
-        from rich.table import Table
+        from btkit.tables import Column, print_table, tao
 
-        t = Table("netuid", "hotkey", "stake", box=None)
-        for s in stakes:
-            t.add_row(str(s.netuid), s.hotkey, str(s.stake))
-        out.print(t if stakes else f"no stakes for {coldkey}")
+        if not stakes:
+            out.print(f"no stakes for {coldkey}", markup=False)
+            return
+        print_table(out, [Column("netuid", "net", align="right"), Column("stake", align="right"),
+                          Column("hotkey", kind="address")],
+                    [[str(s.netuid), tao(s.stake), s.hotkey] for s in stakes])
 
     env().result({"coldkey": coldkey, "stakes": [s.to_json() for s in stakes],
                   "total": sum(s.stake.rao for s in stakes)}, human)

@@ -12,6 +12,7 @@ from commands._common import (
     DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, confirm_quote, env,
     hotkey_address, open_wallet, submit, unlock_coldkey,
 )
+from btkit.tables import Column
 from commands._group import command_group
 from commands._common import max_cost as parse_max_cost
 
@@ -20,12 +21,6 @@ app = command_group('Create, inspect and tune subnets.', [
     'btkit subnet metagraph --netuid 1',
     'btkit subnet set tempo 50 --netuid 1 -w owner',
 ])
-
-
-def _tao(rao: int) -> str:
-    from btkit.units import Balance
-
-    return str(Balance(rao))
 
 
 @app.command()
@@ -64,19 +59,25 @@ def create(
         f"created subnet {netuid} (lock {cost}){' and started it' if started else ''}", markup=False))
 
 
+SUBNET_COLUMNS = [Column("netuid", "net", align="right"), Column("n", align="right"), Column("tempo", align="right"),
+                  Column("burn", align="right"), Column("stake", align="right"), Column("started", drop=1),
+                  Column("owner", kind="address", drop=2)]
+
+
 @app.command("list")
 def list_(network: Optional[str] = Network) -> None:
     """All subnets."""
     subnets = client(network).subnets()
 
     def human(out) -> None:
-        from rich.table import Table
+        from btkit.tables import print_table, tao
 
-        t = Table("netuid", "n", "owner", "tempo", "burn", "stake", "started", box=None)
-        for s in subnets:
-            t.add_row(str(s.netuid), f"{s.n}/{s.max_n}", s.owner_coldkey[:10] + "…", str(s.tempo),
-                      str(s.burn), str(s.total_stake), "yes" if s.started else "no")
-        out.print(t if subnets else "no subnets yet: create one with `btkit subnet create`")
+        if not subnets:
+            out.print("no subnets yet: create one with `btkit subnet create`")
+            return
+        print_table(out, SUBNET_COLUMNS, [
+            [str(s.netuid), f"{s.n}/{s.max_n}", str(s.tempo), tao(s.burn), tao(s.total_stake),
+             "yes" if s.started else "no", s.owner_coldkey] for s in subnets])
 
     env().result({"subnets": [s.to_json() for s in subnets]}, human)
 
@@ -148,8 +149,14 @@ def create_cost(network: Optional[str] = Network) -> None:
     env().result({"lock_cost": cost.rao}, lambda out: out.print(str(cost)))
 
 
-METAGRAPH_COLUMNS = ("uid", "stake τ", "rank", "trust", "cons", "incent", "divs", "emission τ", "vtrust", "P",
-                     "updated", "axon", "hotkey")
+METAGRAPH_COLUMNS = [
+    Column("uid", align="right"), Column("stake", align="right"), Column("incentive", "incent", align="right"),
+    Column("dividends", "divs", align="right"), Column("emission", "emiss", align="right"),
+    Column("consensus", "cons", align="right", drop=3), Column("trust", align="right", drop=4),
+    Column("vtrust", align="right", drop=5), Column("rank", align="right", drop=7),
+    Column("permit", "P", drop=2), Column("updated", "upd", align="right", drop=6),
+    Column("axon", drop=8), Column("hotkey", kind="address", drop=1),
+]
 
 
 @app.command()
@@ -158,21 +165,22 @@ def metagraph(netuid: int = Netuid, network: Optional[str] = Network) -> None:
     mg = client(network).metagraph(netuid)
 
     def human(out) -> None:
-        from rich.table import Table
+        from btkit.tables import print_table, tao, u16
 
-        from btkit.chain import u16_to_float
-
-        t = Table(*METAGRAPH_COLUMNS, title=f"subnet {netuid} at block {mg.block}", box=None, pad_edge=False)
-        u16 = lambda v: f"{u16_to_float(v):.4f}"  # noqa: E731
-        tao = lambda b: f"{b.tao:,.4f}"  # noqa: E731
+        rows = []
         for nn in mg.neurons:
             axon = (("gateway " if nn.axon.gateway else "") + f"{nn.axon.ip}:{nn.axon.port}") if nn.axon else "-"
-            t.add_row(str(nn.uid), tao(nn.stake), u16(nn.rank), u16(nn.trust), u16(nn.consensus),
-                      u16(nn.incentive), u16(nn.dividends), tao(nn.emission), u16(nn.vtrust),
-                      "*" if nn.validator_permit else "", str(nn.last_update), axon, nn.hotkey[:8])
-        out.print(t)
+            rows.append([str(nn.uid), tao(nn.stake), u16(nn.incentive), u16(nn.dividends), tao(nn.emission),
+                         u16(nn.consensus), u16(nn.trust), u16(nn.vtrust), u16(nn.rank),
+                         "*" if nn.validator_permit else "", str(nn.last_update), axon, nn.hotkey])
+        print_table(out, METAGRAPH_COLUMNS, rows, title=f"subnet {netuid} at block {mg.block}")
 
     env().result(mg.to_json(), human)
+
+
+EPOCH_COLUMNS = [Column("uid", align="right"), Column("stake", align="right"),
+                 Column("consensus", "cons", align="right"), Column("incentive", "incent", align="right"),
+                 Column("dividends", "divs", align="right"), Column("emission", "emiss", align="right")]
 
 
 @app.command()
@@ -192,21 +200,25 @@ def epoch(netuid: int = Netuid, network: Optional[str] = Network) -> None:
     data = {"netuid": netuid, "last_epoch": record, "weights": weights_to_json(weights), **nxt}
 
     def human(out) -> None:
-        from rich.table import Table
+        from btkit.tables import SYMBOLS, print_lines, print_table, tao, u16
 
-        out.print(f"epoch at block {record['block']}: {_tao(record['rao_emission'])} to miners and validators, "
-                  f"{_tao(record['owner_cut'])} owner cut, {_tao(record['recycled'])} recycled; next epoch at block "
-                  f"{nxt['next_epoch_block']}", markup=False)
+        sym = SYMBOLS[record.get("unit", "tao")]
+        amount = lambda rao: tao(rao, symbol=sym)  # noqa: E731
+        print_lines(out, [f"epoch at block {record['block']} (the next at block {nxt['next_epoch_block']}): "
+                          f"{amount(record['rao_emission'])} to miners and validators, {amount(record['owner_cut'])} "
+                          f"owner cut, {amount(record['recycled'])} recycled"])
         rows = {uid: row for uid, row in weights.items() if row}
         if rows:
             out.print("\nweights (validator uid -> uid:weight)")
-            for uid, row in sorted(rows.items()):
-                out.print(f"  {uid:>4} -> " + ", ".join(f"{j}:{w / 65535:.3f}" for j, w in row), markup=False)
-        t = Table("uid", "stake", "consensus", "incentive", "dividends", "emission", "why nothing", box=None)
-        for r in record["explain"]:
-            t.add_row(str(r["uid"]), _tao(r["stake"]), f"{r['consensus'] / 65535:.4f}",
-                      f"{r['incentive'] / 65535:.4f}", f"{r['dividends'] / 65535:.4f}", _tao(r["emission"]),
-                      "; ".join(r["reasons"]))
-        out.print(t)
+            print_lines(out, [f"{uid:>4} -> " + ", ".join(f"{j}:{w / 65535:.3f}" for j, w in row)
+                              for uid, row in sorted(rows.items())], indent="  ", hang=10)
+        out.print()
+        print_table(out, EPOCH_COLUMNS, [
+            [str(r["uid"]), amount(r["stake"]), u16(r["consensus"]), u16(r["incentive"]), u16(r["dividends"]),
+             amount(r["emission"])] for r in record["explain"]])
+        why = [f"uid {r['uid']:>4}: " + "; ".join(r["reasons"]) for r in record["explain"] if r["reasons"]]
+        if why:
+            out.print("\nwhy nothing")
+            print_lines(out, why, indent="  ", hang=12)
 
     env().result(data, human)

@@ -500,16 +500,14 @@ def overview(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str
             "total": Balance(free + total_stake), "hotkeys": rows, "stakes": stakes}
 
     def human(out) -> None:
-        from rich.table import Table
+        from btkit.tables import Column, print_table, tao
 
-        out.print(f"[bold]{wallet.name}[/]  coldkey {cold}")
-        out.print(f"  free {Balance(free)}   staked {Balance(total_stake)}   total {Balance(free + total_stake)}",
-                  markup=False)
-        t = Table("hotkey", "address", "registrations (netuid:uid)", "stake from this coldkey", box=None)
-        for r in rows:
-            regs = ", ".join(f"{x['netuid']}:{x['uid']}" for x in r["registrations"]) or "-"
-            t.add_row(r["name"], r["ss58_address"], regs, str(Balance(r["stake"])))
-        out.print(t)
+        out.print(f"{wallet.name}  coldkey {cold}", markup=False)
+        out.print(f"  free {tao(free)}   staked {tao(total_stake)}   total {tao(free + total_stake)}", markup=False)
+        print_table(out, [Column("hotkey"), Column("registered (netuid:uid)", "regs"), Column("stake", align="right"),
+                          Column("address", kind="address", drop=1)],
+                    [[r["name"], ", ".join(f"{x['netuid']}:{x['uid']}" for x in r["registrations"]) or "-",
+                      tao(r["stake"]), r["ss58_address"]] for r in rows])
 
     env().result(data, human)
 
