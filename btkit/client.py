@@ -86,7 +86,10 @@ def fetch_info(url: str, expected_hotkey: str | None = None, timeout: float = 10
         signer = btauth.verify(r.headers, r.content, "RESPONSE", "/info", "-", None, require_receiver=False)
         info = r.json()
     except (btauth.AuthFailure, ValueError):
-        raise GatewayError(f"{url} is not a btkit gateway (its /info is not a signed JSON answer)") from None
+        info = None
+    if r.status_code != 200 or not isinstance(info, dict) or info.get("gateway") != 1:
+        raise GatewayError(f"{url} is not a btkit gateway (no signed /info)",
+                           hint="find gateways in `btkit subnet metagraph` (the `gateway IP:PORT` axons)")
     if expected_hotkey is not None and signer.hotkey != expected_hotkey:
         raise GatewayError(f"the gateway at {url} is {signer.hotkey}, not {expected_hotkey}")
     if info.get("hotkey") != signer.hotkey:

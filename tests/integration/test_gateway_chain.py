@@ -19,6 +19,7 @@ import time
 import pytest
 
 from btkit.client import GatewayError, PaymentRequired, open_gateway
+from btkit.errors import BtkitError
 from btkit.gateway import discovery, receipts
 from btkit.gateway.payments import payments_in
 from btkit.net.axon import AxonApp, BackgroundServer, PeerView, Policy
@@ -125,6 +126,12 @@ def test_paid_gateway_survives_sigkill_and_falls_back(subnet, cli, home):
             [True, False, False]
         gw = open_gateway(chain, client_kp, netuid)
         assert gw.info["price_rao"] == PRICE and gw.info["pay_to"] == PAY_TO
+        by_url = open_gateway(chain, client_kp, netuid, f"http://127.0.0.1:{port}/")
+        assert (by_url.hotkey, by_url.url) == (VAL_HOT.ss58_address, gw.url)
+        with pytest.raises(GatewayError, match="is not a btkit gateway"):  # a miner's axon
+            open_gateway(chain, client_kp, netuid, f"http://127.0.0.1:{miners['good'].port}")
+        with pytest.raises(BtkitError, match="serves no gateway"):
+            open_gateway(chain, client_kp, netuid, hk("good").ss58_address)
         # the validator scores its miners: the good one (uid 3) comes to rank first
         wait_for("the validator's first rounds", lambda: len(validator.events("round")) >= 2, timeout=60)
 
