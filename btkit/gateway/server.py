@@ -116,7 +116,8 @@ class GatewayApp(SignedApp):
     async def _info(self, request: Request) -> tuple[int, Any]:
         c = self.cfg
         return 200, {"gateway": 1, "hotkey": self.keypair.ss58_address, "netuid": c.netuid, "task": self.task.name,
-                     "mode": c.mode, "top_k": c.top_k, "price_rao": c.price_rao, "pay_to": c.pay_to,
+                     "mode": c.mode, "top_k": c.top_k, "price_rao": c.price_rao,
+                     "pay_to": c.pay_to if c.price_rao else None,
                      "request_schema": self.task.request_schema, "max_body": c.max_body,
                      "deadline_s": c.deadline_s, "max_deadline_s": c.max_deadline_s,
                      "limits": {"rate_per_s": c.limits.rate_per_s, "burst": c.limits.burst,
@@ -128,7 +129,7 @@ class GatewayApp(SignedApp):
         credit = await self._ledger_call(self.ledger.credit, who) if self.ledger else 0
         paid = await self._ledger_call(self.ledger.paid, who) if self.ledger else 0
         return 200, {"account": who, "credit_rao": credit, "paid_rao": paid, "price_rao": self.cfg.price_rao,
-                     "pay_to": self.cfg.pay_to}
+                     "pay_to": self.cfg.pay_to if self.cfg.price_rao else None}
 
     async def _query(self, request: Request) -> tuple[int, Any]:
         assert request.caller is not None

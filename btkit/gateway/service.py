@@ -81,6 +81,6 @@ def start(chain, keypair, task, cfg: GatewayConfig, scores: Callable[[], dict[in
     ip = cfg.external_ip or (cfg.host if cfg.host not in ("0.0.0.0", "::") else "127.0.0.1")
     result = chain.submit(keypair, chain.calls.serve_gateway(cfg.netuid, ip, server.port))
     gw = Gateway(app, server, ledger, watcher, stop, client)
-    log("gateway", url=f"http://{ip}:{server.port}", price_rao=cfg.price_rao, pay_to=cfg.pay_to or "",
+    log("gateway", url=f"http://{ip}:{server.port}", price_rao=cfg.price_rao, pay_to=cfg.pay_to if cfg.price_rao else "",
         miners=len(view.miners), announced=result.success, error=result.error or "")
     return gw

@@ -115,7 +115,10 @@ def signed(body: bytes, signer=CLIENT, receiver=VALIDATOR.ss58_address, **kw) ->
 def test_answer_comes_from_the_best_scored_miner_signed_by_the_validator(gateway, miners):
     g = gateway(top_k=2)
     info = fetch_info(g.url, VALIDATOR.ss58_address)
-    assert info["task"] == "forecast" and info["request_schema"] == TASK.request_schema and info["price_rao"] == 0
+    assert info["task"] == "forecast" and info["request_schema"] == TASK.request_schema
+    assert info["price_rao"] == 0 and info["pay_to"] is None
+    with pytest.raises(GatewayError, match="is free"):
+        g.client_for().pay(None, 1000)  # nothing is sent to a free gateway
     a = g.client_for().query(INPUT)
     assert a.answer == TASK.answer(INPUT)  # the good miner's own answer
     assert [m["uid"] for m in a.answered_by] == [g.uids["good"]] and not a.fallback and a.note == ""
