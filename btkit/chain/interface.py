@@ -149,6 +149,11 @@ class Chain(abc.ABC):
     def block_number(self) -> int:
         return self.head().number
 
+    def finalized_head(self) -> Head:
+        """The last finalized block: what a reader that must never see a block re-organised away (the
+        gateway's payment watcher) reads up to. Backends without finality information raise ``Unsupported``."""
+        raise Unsupported(f"finalized blocks are not available from this {self.kind} backend ({self.url})")
+
     @abc.abstractmethod
     def block_events(self, block: int) -> list[Event]:
         """Every event of block ``block`` (with the index of the extrinsic that emitted it), in order;

@@ -283,6 +283,10 @@ class LocalnetChain(Chain, DevChain):
         raw = self.rpc.head()
         return Head(raw["number"], raw["hash"])
 
+    def finalized_head(self) -> Head:
+        """btkit's node finalizes every block it commits: the best block."""
+        return self.head()
+
     def block_events(self, block: int) -> list[Event]:
         block_hash = self.rpc.call("chain_getBlockHash", block)
         raw = self.rpc.call("chain_getBlock", block_hash) if block_hash else None

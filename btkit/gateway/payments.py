@@ -4,9 +4,9 @@ A payment is a ``Balances.Transfer`` event with ``to`` = the gateway's account, 
 extrinsic (failed extrinsics emit none); its ``from`` (the transfer's signer) is the payer, whose
 credit it becomes. Transfers of one extrinsic are summed into one payment. Blocks are read in
 order from the ledger's cursor, each applied atomically (``Ledger.apply_block``), so the watcher
-resumes after a crash where it stopped and never credits a block twice. On btkit's localnet every
-block is final; on a Substrate node the head may still be re-organised (shaky: read finalized
-blocks there).
+resumes after a crash where it stopped and never credits a block twice. Only finalized blocks
+are read (``Chain.finalized_head``: on btkit's localnet every block), so a credited payment cannot
+be re-organised away.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ class PaymentWatcher:
         self.thread: threading.Thread | None = None
 
     def catch_up(self) -> int:
-        """Apply every block up to the head; returns the number of blocks read."""
-        head, read = self.chain.block_number(), 0
+        """Apply every block up to the finalized head; returns the number of blocks read."""
+        head, read = self.chain.finalized_head().number, 0
         block = self.ledger.next_block
         while block <= head and not self.stop_event.is_set():
             for p in self.ledger.apply_block(block, payments_in(block, self.chain.block_events(block), self.pay_to)):

@@ -47,7 +47,7 @@ def start(chain, keypair, task, cfg: GatewayConfig, scores: Callable[[], dict[in
     (ledger of another account), ``OSError`` (port taken)."""
     ledger = watcher = None
     if cfg.price_rao:
-        ledger = Ledger(ledger_path, cfg.pay_to, start_block=chain.block_number())
+        ledger = Ledger(ledger_path, cfg.pay_to, start_block=chain.finalized_head().number)
         refunded = ledger.refund_held()
         watcher = PaymentWatcher(chain, ledger, cfg.pay_to, log)
         log("gateway-ledger", path=str(ledger_path), refunded_holds=refunded, blocks_read=watcher.catch_up())

@@ -152,7 +152,7 @@ def test_serve_axon_shows_in_the_metagraph(backend):
 
 def test_what_a_gateway_needs_announcement_and_payments(backend):
     """btkit.gateway: a gateway announcement is told apart from a miner's axon, and a transfer into the
-    gateway's account is found in its block's events with the extrinsic that made it."""
+    gateway's account is found, once finalized, in its block's events with the extrinsic that made it."""
     from btkit.gateway.ledger import Payment
     from btkit.gateway.payments import payments_in
 
@@ -167,6 +167,8 @@ def test_what_a_gateway_needs_announcement_and_payments(backend):
     assert (gw.ip, gw.port, gw.gateway) == ("10.1.2.4", 8100, True) and axon.gateway is False
     client, till = funded(backend, "client", 10), funded(backend, "till", 1)
     result = submit_ok(chain, client, chain.calls.transfer(till.ss58_address, Balance(7_000_000)))
+    backend.advance(1)
+    assert chain.finalized_head().number >= result.block  # the watcher reads only finalized blocks
     (payment,) = payments_in(result.block, chain.block_events(result.block), till.ss58_address)
     assert payment == Payment(result.block, payment.extrinsic, client.ss58_address, 7_000_000)
     assert payment.extrinsic >= 0
