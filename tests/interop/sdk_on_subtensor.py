@@ -2,7 +2,7 @@
 
     python tests/interop/sdk_on_subtensor.py ws://127.0.0.1:PORT
 
-Transfers, creates a subnet, registers a hotkey, stakes, and reads balances and subnet info;
+Transfers, creates a subnet, registers a hotkey, stakes, sets weights, and reads balances and subnet info;
 prints one JSON line with what it read. spec 218 predates some SDK intents (register_network
 without ``mechid``, registration and staking previews that read newer storage), so those go
 as raw calls (``submit_call``); transfers and reads use the SDK's own API.
@@ -53,11 +53,16 @@ def main(url: str) -> dict:
     alpha_before = sub.query(("SubtensorModule", "Alpha"), stake_key)
     ok(sub.submit_call(("SubtensorModule", "add_stake", {"hotkey": owner_hotkey.ss58_address, "netuid": netuid,
                                                          "amount_staked": 10 * TAO}), wallet=alice))
+    # the owner's hotkey (uid 0, with stake now) sets weights over both uids, signed by the hotkey
+    ok(sub.submit_call(("SubtensorModule", "set_weights", {"netuid": netuid, "dests": [0, 1], "weights": [1, 65535],
+                                                           "version_key": 0}),
+                       wallet=DevWallet(alice, owner_hotkey), signer="hotkey"))
+    weights = sub.query(("SubtensorModule", "Weights"), [netuid, 0])
     info = sub.subnets.subnet(netuid)
     out.update(netuid=netuid, neuron_count=info.neuron_count, tempo=info.tempo,
                owner=str(sub.query(("SubtensorModule", "SubnetOwner"), [netuid])),
                alpha_before=int(alpha_before), alpha_after=int(sub.query(("SubtensorModule", "Alpha"), stake_key)),
-               alice_after=sub.balances.get(alice.ss58_address).rao)
+               alice_after=sub.balances.get(alice.ss58_address).rao, weights=[list(w) for w in weights])
     return out
 
 
