@@ -41,11 +41,17 @@ def _dev(data_dir: Optional[Path], what: str):
     return subtensor_control.dev_chain(_data_dir(data_dir)) or _chain(data_dir).dev(what)
 
 
-def _banner(info: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+def _dev_accounts() -> list[dict[str, Any]]:
+    """The funded dev accounts both engines start with (//Alice is sudo)."""
+    from btkit.units import Balance
     from localnet.genesis import DEV_ACCOUNTS, SUDO_URI
 
-    accounts = [{"uri": uri, "ss58_address": addr, "balance_rao": amount, "sudo": uri == SUDO_URI}
-                for uri, addr, amount in DEV_ACCOUNTS]
+    return [{"uri": uri, "ss58_address": addr, "balance": Balance(amount), "sudo": uri == SUDO_URI}
+            for uri, addr, amount in DEV_ACCOUNTS]
+
+
+def _banner(info: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    accounts = _dev_accounts()
     return {"url": info["url"], "pid": info["pid"], "data_dir": info["data_dir"], "log": info["log"],
             "ready_s": info.get("ready_s"), "genesis_hash": node["genesis_hash"], "head": node["head"],
             "mining": node["mining"], "block_time": node["block_time"], "profile": node["profile"],
@@ -61,7 +67,7 @@ def _print_banner(data: dict[str, Any]) -> None:
         out.print("Dev accounts (secret URIs: use `--uri //Name` with `btkit wallet regen-coldkey`)")
         for i, a in enumerate(data["accounts"]):
             sudo = "  [sudo]" if a["sudo"] else ""
-            out.print(f"  ({i}) {a['uri']:<9} {a['ss58_address']}  {Balance(a['balance_rao'])}{sudo}", markup=False)
+            out.print(f"  ({i}) {a['uri']:<9} {a['ss58_address']}  {a['balance']}{sudo}", markup=False)
         out.print(f"\nRPC        {data['url']}", markup=False)
         if data.get("ws_url"):
             out.print(f"WebSocket  {data['ws_url']}   (bittensor SDK: bt.Subtensor(network=...))", markup=False)
@@ -141,8 +147,7 @@ def _up_subtensor(dd: Path, host, port, block_time, mining, ephemeral, profile, 
     config = subtensor_control.config(dd, chain_spec, fork, at, host, port, mining, block_time, mainnet_limits)
     info, proc = subtensor_control.up(config, detached=not foreground)
     node = info["node"]
-    accounts = [{"uri": uri, "ss58_address": addr, "balance_rao": amount, "sudo": uri == SUDO_URI}
-                for uri, addr, amount in DEV_ACCOUNTS]
+    accounts = _dev_accounts()
     source = info["source"]
     _print_banner({"engine": "subtensor", "url": info["url"], "ws_url": info["ws_url"], "pid": info["pid"],
                    "data_dir": info["data_dir"], "log": info["log"], "ready_s": info.get("ready_s"),

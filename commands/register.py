@@ -49,7 +49,7 @@ def register(
     uid = result.event("NeuronRegistered")["uid"]
     cost = quote.settle(result.event("NeuronRegistered"), "burn",
                         done=f"registered {hk} as uid {uid} on subnet {netuid} in block #{result.block}")
-    env().result({"netuid": netuid, "uid": uid, "hotkey": hk, "cost": cost.rao, "block": result.block},
+    env().result({"netuid": netuid, "uid": uid, "hotkey": hk, "cost": cost, "block": result.block},
                  lambda out: out.print(f"registered {hk} as uid {uid} on subnet {netuid} for {cost}", markup=False))
 
 

@@ -93,6 +93,7 @@ def list_(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] =
     """Stakes held by the wallet's coldkey."""
     coldkey = address(ss58, "--ss58") if ss58 else open_wallet(wallet_path, wallet_name).coldkeypub().ss58_address
     stakes = client(network).stakes_of(coldkey)
+    from btkit.units import Balance
 
     def human(out) -> None:
         from btkit.tables import Column, print_table, tao
@@ -105,7 +106,7 @@ def list_(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] =
                     [[str(s.netuid), tao(s.stake), s.hotkey] for s in stakes])
 
     env().result({"coldkey": coldkey, "stakes": [s.to_json() for s in stakes],
-                  "total": sum(s.stake.rao for s in stakes)}, human)
+                  "total": Balance(sum(s.stake.rao for s in stakes))}, human)
 
 
 @app.command("set-take")

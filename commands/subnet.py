@@ -53,7 +53,7 @@ def create(
         started = True
     cost = quote.settle(result.event("NetworkAdded"), "lock",
                         done=f"created subnet {netuid} in block #{result.block}{' and started it' if started else ''}")
-    data = {"netuid": netuid, "owner_coldkey": kp.ss58_address, "owner_hotkey": owner_hotkey, "lock_cost": cost.rao,
+    data = {"netuid": netuid, "owner_coldkey": kp.ss58_address, "owner_hotkey": owner_hotkey, "lock_cost": cost,
             "started": started, "block": result.block}
     env().result(data, lambda out: out.print(
         f"created subnet {netuid} (lock {cost}){' and started it' if started else ''}", markup=False))
@@ -139,14 +139,14 @@ def set_(
 def burn_cost(netuid: int = Netuid, network: Optional[str] = Network) -> None:
     """What registering by burn costs now."""
     cost = client(network).burn_cost(netuid)
-    env().result({"netuid": netuid, "burn": cost.rao}, lambda out: out.print(str(cost)))
+    env().result({"netuid": netuid, "burn": cost}, lambda out: out.print(str(cost)))
 
 
 @app.command("create-cost")
 def create_cost(network: Optional[str] = Network) -> None:
     """What creating a subnet locks now."""
     cost = client(network).lock_cost()
-    env().result({"lock_cost": cost.rao}, lambda out: out.print(str(cost)))
+    env().result({"lock_cost": cost}, lambda out: out.print(str(cost)))
 
 
 METAGRAPH_COLUMNS = [

@@ -488,14 +488,14 @@ def overview(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str
     names = wallet.hotkey_names()
     hotkeys = {name: wallet.hotkeypub(name).ss58_address for name in names}
     free = chain.balance(cold).rao
-    stakes = [s.to_json() for s in chain.stakes_of(cold)]
+    stakes = chain.stakes_of(cold)
     infos = chain.hotkey_infos(list(hotkeys.values()))
     rows = []
     for (name, addr), info in zip(hotkeys.items(), infos):
-        staked = [s for s in stakes if s["hotkey"] == addr]
+        staked = [s for s in stakes if s.hotkey == addr]
         rows.append({"name": name, "ss58_address": addr, "registrations": [r.to_json() for r in info.registrations],
-                     "stake": sum(s["stake"] for s in staked), "stakes": staked})
-    total_stake = sum(s["stake"] for s in stakes)
+                     "stake": Balance(sum(s.stake.rao for s in staked)), "stakes": [s.to_json() for s in staked]})
+    total_stake = sum(s.stake.rao for s in stakes)
     data = {"wallet": wallet.name, "coldkey": cold, "free": Balance(free), "staked": Balance(total_stake),
             "total": Balance(free + total_stake), "hotkeys": rows, "stakes": stakes}
 

@@ -3,8 +3,9 @@
 Amounts are ``Balance`` (integers in rao; 1 TAO = 10^9 rao). Consensus outputs (rank, trust,
 consensus, incentive, dividends, validator trust, take) are u16 fixed point as stored by subtensor
 (65535 = 1.0); ``u16_to_float`` converts them. Block numbers are integers, hashes ``0x`` hex strings,
-addresses SS58 (prefix 42). ``to_json()`` gives the JSON shape btkit's ``--json`` output uses
-(amounts as integers in rao where the output shows raw chain values).
+addresses SS58 (prefix 42). ``to_json()`` gives the JSON shape btkit's ``--json`` output uses:
+amounts stay ``Balance`` and serialize as ``{"rao": int, "tao": "decimal"}`` (docs/json.md); u16
+fields stay raw integers; hyperparameters stay raw (as ``subnet set`` takes them).
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ class SubmitResult:
     def to_json(self) -> dict[str, Any]:
         return {"hash": self.hash, "success": self.success, "block": self.block, "block_hash": self.block_hash,
                 "error": self.error, "message": self.message, "events": [e.to_json() for e in self.events],
-                "fee": None if self.fee is None else self.fee.rao, "dry_run": self.dry_run}
+                "fee": self.fee, "dry_run": self.dry_run}
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ class Subnet:
 
     def to_json(self) -> dict[str, Any]:
         out = {"netuid": self.netuid, "owner_coldkey": self.owner_coldkey, "owner_hotkey": self.owner_hotkey,
-               "registered_at": self.registered_at, "lock": self.lock.rao, "started": self.started}
+               "registered_at": self.registered_at, "lock": self.lock, "started": self.started}
         if self.started_at is not None:
             out["started_at"] = self.started_at
         return out
@@ -178,9 +179,9 @@ class SubnetInfo(Subnet):
     recycled: Balance = Balance(0)
 
     def to_json(self) -> dict[str, Any]:
-        return {**super().to_json(), "n": self.n, "max_n": self.max_n, "tempo": self.tempo, "burn": self.burn.rao,
-                "difficulty": self.difficulty, "total_stake": self.total_stake.rao,
-                "pending_emission": self.pending_emission.rao, "recycled": self.recycled.rao}
+        return {**super().to_json(), "n": self.n, "max_n": self.max_n, "tempo": self.tempo, "burn": self.burn,
+                "difficulty": self.difficulty, "total_stake": self.total_stake,
+                "pending_emission": self.pending_emission, "recycled": self.recycled}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -306,10 +307,10 @@ class Neuron:
     def to_json(self) -> dict[str, Any]:
         return {"uid": self.uid, "hotkey": self.hotkey, "coldkey": self.coldkey, "registered_at": self.registered_at,
                 "last_update": self.last_update, "axon": self.axon.to_json() if self.axon else None,
-                "permit": self.validator_permit, "emission": self.emission.rao, "consensus": self.consensus,
+                "permit": self.validator_permit, "emission": self.emission, "consensus": self.consensus,
                 "incentive": self.incentive, "dividends": self.dividends, "trust": self.trust, "rank": self.rank,
                 "vtrust": self.vtrust, "pruning_score": self.pruning_score, "active": self.active,
-                "stake": self.stake.rao, "take": self.take}
+                "stake": self.stake, "take": self.take}
 
 
 @dataclass(frozen=True)
@@ -372,7 +373,7 @@ class StakeInfo:
     stake: Balance
 
     def to_json(self) -> dict[str, Any]:
-        return {"hotkey": self.hotkey, "netuid": self.netuid, "stake": self.stake.rao}
+        return {"hotkey": self.hotkey, "netuid": self.netuid, "stake": self.stake}
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,7 @@ def test_register_reports_what_the_chain_charged(cli, home, start_node, limit, c
         assert doc["error"]["code"] == "charged_above_limit" and "τ50.000000000" in doc["error"]["message"], doc
         assert "registered" in doc["error"]["message"]
     else:
-        assert doc["cost"] == 50 * TAO, doc  # what was charged, not the τ0.5 quoted
+        assert doc["cost"]["rao"] == 50 * TAO, doc  # what was charged, not the τ0.5 quoted
 
 
 def test_lock_cost_rising_while_the_question_is_open_is_refused(cli, home, start_node):

@@ -61,7 +61,7 @@ def test_full_flow_through_the_cli(cli, start_node, home):
     assert mg["n"] == 4
     by_uid = {n["uid"]: n for n in mg["neurons"]}
     m1 = Keypair.from_uri("//Alice//m1").ss58_address
-    assert by_uid[1]["hotkey"] == m1 and by_uid[1]["stake"] >= alpha
+    assert by_uid[1]["hotkey"] == m1 and by_uid[1]["stake"]["rao"] >= alpha
     assert by_uid[1]["coldkey"] == ALICE.ss58_address
     assert by_uid[2]["axon"]["ip"] == "127.0.0.1" and by_uid[2]["axon"]["port"] == 8091
     assert all(n["registered_at"] > 0 and "consensus" in n for n in mg["neurons"])

@@ -141,7 +141,7 @@ def test_up_two_side_by_side_status_logs_down_no_orphan(cli, tmp_path):
     try:
         assert a["url"] != b["url"] and a["engine"] == "subtensor"
         assert [x["uri"] for x in a["accounts"]] == [uri for uri, _, _ in DEV_ACCOUNTS]
-        assert a["accounts"][0]["sudo"] and a["accounts"][0]["balance_rao"] == DEV_ACCOUNTS[0][2]
+        assert a["accounts"][0]["sudo"] and a["accounts"][0]["balance"]["rao"] == DEV_ACCOUNTS[0][2]
         assert _sdk(a["ws_url"]).balances.get(ALICE).rao == DEV_ACCOUNTS[0][2]
         limit = ("SubtensorModule", "NetworkRateLimit")
         assert _sdk(a["ws_url"]).query(limit) == 0 and _sdk(b["ws_url"]).query(limit) > 0

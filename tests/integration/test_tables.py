@@ -72,7 +72,7 @@ def test_numbers_are_whole_at_80_columns(chain):
     doc = chain("subnet", "metagraph", "--netuid", "1", "--json").json()
     narrow = chain("subnet", "metagraph", "--netuid", "1", columns=80).stdout
     for nn in doc["neurons"]:
-        rao = nn["stake"]["rao"] if isinstance(nn["stake"], dict) else nn["stake"]
+        rao = nn["stake"]["rao"]
         assert f"τ{rao / 1e9:,.4f}" in narrow
         assert f"{nn['incentive'] / 65535:.4f}" in narrow
     # full addresses only when they fit; a hotkey's short form is its first 8 characters
