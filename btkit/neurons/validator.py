@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from btkit.errors import BtkitError
+from btkit.gateway import discovery
 from btkit.net.client import Client
 from btkit.neurons.runtime import Log, StopFlag, load_json, require_registration, save_json
 from btkit.neurons.task import load_task
@@ -93,7 +94,7 @@ def step(chain, keypair, cfg, task, scores, client, rng, log) -> None:
     me = mg.by_hotkey(keypair.ss58_address)
     if me is None:
         raise BtkitError(f"the validator hotkey {keypair.ss58_address} is no longer registered on subnet {cfg.netuid}")
-    targets = [(n.uid, n.hotkey, n.axon.url) for n in mg.neurons if n.axon and not n.axon.gateway and n.uid != me.uid]
+    targets = [(n.uid, n.hotkey, n.axon.url) for n in discovery.miners(mg, exclude=me.hotkey)]  # not gateways
     query, secret = task.challenge(rng.getrandbits(63))
     replies = client.query_all(targets, query)
     round_scores = {}
