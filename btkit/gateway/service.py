@@ -44,7 +44,8 @@ def start(chain, keypair, task, cfg: GatewayConfig, scores: Callable[[], dict[in
 
     ``scores``: uid -> (hotkey, score), the validator's moving averages (read at each request).
     ``ledger_path``: the SQLite ledger (needed when ``cfg.price_rao`` > 0). Raises ``BtkitError``
-    (ledger of another account), ``OSError`` (port taken)."""
+    (a ledger of another account, the port taken), ``UsageError`` (a task without schemas). The
+    announcement's failure (e.g. ``ServingRateLimitExceeded``) is logged, not raised."""
     ledger = watcher = None
     if cfg.price_rao:
         ledger = Ledger(ledger_path, cfg.pay_to, start_block=chain.finalized_head().number)
