@@ -162,10 +162,11 @@ METAGRAPH_COLUMNS = [
 @app.command()
 def metagraph(netuid: int = Netuid, network: Optional[str] = Network) -> None:
     """Every uid of a subnet: stake, consensus outputs, axon (a validator's gateway shows as `gateway IP:PORT`)."""
-    mg = client(network).metagraph(netuid)
+    chain = client(network)
+    mg = chain.metagraph(netuid)
 
     def human(out) -> None:
-        from btkit.tables import print_table, tao, u16
+        from btkit.tables import print_lines, print_table, tao, u16
 
         rows = []
         for nn in mg.neurons:
@@ -174,6 +175,9 @@ def metagraph(netuid: int = Netuid, network: Optional[str] = Network) -> None:
                          u16(nn.consensus), u16(nn.trust), u16(nn.vtrust), u16(nn.rank),
                          "*" if nn.validator_permit else "", str(nn.last_update), axon, nn.hotkey])
         print_table(out, METAGRAPH_COLUMNS, rows, title=f"subnet {netuid} at block {mg.block}")
+        note = _first_epoch_note(chain, mg)
+        if note:
+            print_lines(out, [note])
 
     env().result(mg.to_json(), human)
 
@@ -181,6 +185,24 @@ def metagraph(netuid: int = Netuid, network: Optional[str] = Network) -> None:
 EPOCH_COLUMNS = [Column("uid", align="right"), Column("stake", align="right"),
                  Column("consensus", "cons", align="right"), Column("incentive", "incent", align="right"),
                  Column("dividends", "divs", align="right"), Column("emission", "emiss", align="right")]
+
+
+def _first_epoch_note(chain, mg) -> str:
+    """For uids registered since the last epoch: when the next epoch fills their numbers (block, seconds)."""
+    schedule = chain.next_epoch(mg.netuid)
+    if schedule.next_epoch_block is None:
+        return ""
+    previous = schedule.next_epoch_block - (schedule.tempo + 1)
+    fresh = [nn.uid for nn in mg.neurons if nn.registered_at >= previous]
+    if not fresh:
+        return ""
+    info = chain.node_info()
+    blocks = schedule.next_epoch_block - schedule.head
+    when = (f" (in ~{blocks * info.block_time:.1f} s)" if info.mining in (None, "interval") and info.block_time
+            else f" ({blocks} blocks from now)")
+    who = f"uid {fresh[0]}" if len(fresh) == 1 else f"uids {', '.join(map(str, fresh))}"
+    return (f"{who} registered since the last epoch: incentive, dividends, trust and emission stay 0 until the "
+            f"epoch at block {schedule.next_epoch_block}{when}")
 
 
 @app.command()
@@ -204,9 +226,9 @@ def epoch(netuid: int = Netuid, network: Optional[str] = Network) -> None:
 
         sym = SYMBOLS[record.get("unit", "tao")]
         amount = lambda rao: tao(rao, symbol=sym)  # noqa: E731
-        print_lines(out, [f"epoch at block {record['block']} (the next at block {nxt['next_epoch_block']}): "
-                          f"{amount(record['rao_emission'])} to miners and validators, {amount(record['owner_cut'])} "
-                          f"owner cut, {amount(record['recycled'])} recycled"])
+        print_lines(out, [f"epoch at block {record['block']}: {amount(record['rao_emission'])} to miners and "
+                          f"validators, {amount(record['owner_cut'])} owner cut, {amount(record['recycled'])} "
+                          f"recycled; next epoch at block {nxt['next_epoch_block']}"])
         rows = {uid: row for uid, row in weights.items() if row}
         if rows:
             out.print("\nweights (validator uid -> uid:weight)")

@@ -85,11 +85,28 @@ def commit(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
     digest = chain.commit_hash(kp.ss58_address, netuid, dests, values, salt, version_key)
     result = submit(chain, kp, chain.calls.commit_weights(netuid, digest), "commit_weights", dry_run, wait_for)
     salt_text = ",".join(map(str, salt))
-    env().result({"netuid": netuid, "hash": digest, "uids": dests, "weights": values, "salt": salt,
-                  "version_key": version_key, "block": result.block},
-                 lambda out: out.print(f"committed {digest} in block #{result.block}\nreveal after the next epoch "
-                                       f"with: --uids {uids} --weights {','.join(map(str, values))} --raw "
-                                       f"--salt {salt_text}", markup=False))
+    data = {"netuid": netuid, "hash": digest, "uids": dests, "weights": values, "salt": salt,
+            "version_key": version_key, "block": result.block}
+    if result.block is None:  # --dry-run: nothing was committed
+        env().result(data, lambda out: out.print(f"would commit {digest}", markup=False))
+        return
+    window, block_time = _reveal_window(chain, netuid, result.block)
+    data["reveal_window"] = window.to_json(result.block, block_time)
+    env().result(data, lambda out: out.print(
+        f"committed {digest} in block #{result.block}\nreveal in {window.describe(result.block, block_time)} with:\n"
+        f"  btkit weights reveal --netuid {netuid} --uids {','.join(map(str, dests))} "
+        f"--weights {','.join(map(str, values))} --raw --salt {salt_text}"
+        + (f" --version-key {version_key}" if version_key else ""), markup=False))
+
+
+def _reveal_window(chain, netuid: int, commit_block: int):
+    """(the reveal window of a commit in ``commit_block``, seconds per block or None when blocks come
+    only on demand: instant or manual mining)."""
+    from btkit.commit_reveal import reveal_window
+
+    info = chain.node_info()
+    block_time = info.block_time if info.mining in (None, "interval") else None
+    return reveal_window(commit_block, netuid, chain.hyperparameters(netuid).tempo), block_time
 
 
 @app.command()
@@ -104,10 +121,42 @@ def reveal(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
     salt_values = _ints(salt, "--salt")
     kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
     chain = client(network)
+    _check_reveal_window(chain, netuid, kp.ss58_address,
+                         chain.commit_hash(kp.ss58_address, netuid, dests, values, salt_values, version_key))
     result = submit(chain, kp, chain.calls.reveal_weights(netuid, dests, values, salt_values, version_key),
                     "reveal_weights", dry_run, wait_for)
     env().result({"netuid": netuid, "uids": dests, "weights": values, "block": result.block},
                  lambda out: out.print(f"revealed weights on subnet {netuid} in block #{result.block}", markup=False))
+
+
+def _check_reveal_window(chain, netuid: int, hotkey: str, digest: str) -> None:
+    """Refuse before signing when the matching commit's window is not open at the next block."""
+    from btkit.chain import Unsupported
+    from btkit.errors import BtkitError
+
+    try:
+        commits = chain.weight_commits(netuid, hotkey)
+    except Unsupported:
+        return  # the chain checks it (RevealTooEarly / ExpiredWeightCommit)
+    block = next((b for h, b in commits if h == digest), None)
+    if block is None:
+        err = BtkitError(f"no commit of {hotkey} on subnet {netuid} matches these uids, weights, salt and version key",
+                         hint="pass exactly what `weights commit` printed" if commits else
+                         "commit first with `btkit weights commit`")
+        err.code = "no_commit"
+        raise err
+    window, block_time = _reveal_window(chain, netuid, block)
+    head = chain.block_number()
+    where = window.where(head + 1)
+    if where != "open":
+        err = BtkitError(f"too early: the commit of block {block} may be revealed in "
+                         f"{window.describe(head, block_time)}; the head is block {head}" if where == "early" else
+                         f"too late: the commit of block {block} could be revealed in blocks "
+                         f"{window.first}-{window.last}; the head is block {head}",
+                         hint="wait, then run the same command again" if where == "early" else
+                         "commit again with `btkit weights commit`")
+        err.code = "reveal_too_early" if where == "early" else "commit_expired"
+        raise err
 
 
 @app.command()

@@ -308,6 +308,11 @@ class Node:
         nxt = next((b for b in range(head + 1, head + tempo + 2) if emission.is_epoch_block(b, net, tempo)), None)
         return {"netuid": net, "head": head, "tempo": tempo, "next_epoch_block": nxt}
 
+    def rpc_subtensor_weightCommits(self, netuid: Any, hotkey: Any) -> list[dict[str, Any]]:
+        """A hotkey's unrevealed weight commits on a subnet: ``[{hash, block}]``."""
+        view, net = self._view(), self._netuid(netuid)
+        return [{"hash": h, "block": b} for h, b in view.get(f"commits:{net}:{_account(hotkey)}", [])]
+
     def rpc_subtensor_stakesOf(self, coldkey: Any) -> list[dict[str, Any]]:
         """Every stake of a coldkey: ``stake`` (alpha, rao), ``tao_value`` (alpha x price, rao), ``price``."""
         from localnet.runtime import staking, swap

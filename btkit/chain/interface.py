@@ -213,6 +213,11 @@ class Chain(abc.ABC):
     def next_epoch(self, netuid: int) -> EpochSchedule:
         """When the subnet's next epoch runs."""
 
+    def weight_commits(self, netuid: int, hotkey: str) -> list[tuple[str, int]]:
+        """``hotkey``'s unrevealed weight commits on ``netuid``: (0x hash, commit block), oldest first.
+        Backends that cannot read them raise ``Unsupported``."""
+        raise Unsupported(f"reading weight commits is not available on this {self.kind} node ({self.url})")
+
     def last_epoch(self, netuid: int) -> dict[str, Any] | None:
         """btkit's record of the subnet's last epoch (``block``, ``rao_emission``, ``owner_cut``,
         ``recycled``, and per uid ``explain`` rows with the reasons a uid earned nothing), None before

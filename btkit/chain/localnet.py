@@ -349,6 +349,9 @@ class LocalnetChain(Chain, DevChain):
     def last_epoch(self, netuid: int) -> dict[str, Any] | None:
         return self.rpc.call("subtensor_lastEpoch", netuid)
 
+    def weight_commits(self, netuid: int, hotkey: str) -> list[tuple[str, int]]:
+        return [(c["hash"], c["block"]) for c in self.rpc.call("subtensor_weightCommits", netuid, hotkey)]
+
     # -- proofs of work and commits ----------------------------------------------------
     def pow_prefix(self, netuid: int, block_hash: bytes, hotkey_public: bytes, coldkey_public: bytes) -> bytes:
         from btkit.pow import pow_prefix

@@ -6,6 +6,7 @@ Weights live on the neuron (``neuron:<n>:<uid>``: ``weights`` as a stored row, s
 
 from __future__ import annotations
 
+from btkit.commit_reveal import reveal_window
 from btkit.consensus import max_upscale_u16
 from btkit.extrinsic import blake2_256, canonical_json
 from localnet.runtime import Context, DispatchError, call
@@ -14,10 +15,6 @@ from localnet.runtime.types import as_tao, list_of, text, u16, u64
 
 S = "SubtensorModule."
 MAX_COMMITS = 10
-
-
-def epoch_index(block: int, netuid: int, tempo: int) -> int:
-    return (block + netuid + 1) // (tempo + 1)
 
 
 def check_and_store(ctx: Context, netuid: int, uids: list[int], values: list[int], version_key: int) -> int:
@@ -115,12 +112,13 @@ def reveal_weights(ctx: Context, netuid: int, uids: list[int], values: list[int]
     match = next((c for c in pending if c[0] == wanted), None)
     if match is None:
         raise DispatchError(S + "InvalidRevealCommitHashNotMatch", "the reveal does not match any commit")
-    now_epoch = epoch_index(ctx.block, netuid, params["tempo"])
-    commit_epoch = epoch_index(match[1], netuid, params["tempo"])
-    if now_epoch <= commit_epoch:
-        raise DispatchError(S + "RevealTooEarly", "reveal in the epoch after the commit (after the next epoch block)")
-    if now_epoch > commit_epoch + 1:
-        raise DispatchError(S + "ExpiredWeightCommit", "the commit expired: commit again")
+    window = reveal_window(match[1], netuid, params["tempo"])
+    if window.where(ctx.block) == "early":
+        raise DispatchError(S + "RevealTooEarly", f"the commit of block {match[1]} may be revealed in blocks "
+                                                  f"{window.first}-{window.last}")
+    if window.where(ctx.block) == "expired":
+        raise DispatchError(S + "ExpiredWeightCommit", f"the commit of block {match[1]} could be revealed in blocks "
+                                                       f"{window.first}-{window.last}: commit again")
     rest = [c for c in pending if c is not match]
     ctx.state.set(key, rest) if rest else ctx.state.delete(key)
     check_and_store(ctx, netuid, uids, values, version_key)
