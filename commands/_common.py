@@ -55,14 +55,19 @@ def password_source(password_file: Optional[str], new_env_var: bool = False):
     return PasswordSource(password_file=password_file, interactive=not (e.json or e.no_prompt), env=environ)
 
 
-Network = typer.Option(None, "--network", help="'local' or a node URL [config network].")
+Network = typer.Option(None, "--network", "--subtensor.network",
+                       help="local, finney, test, archive, or a node URL: ws(s):// or http(s):// [config network].")
 
 
 def client(network: Optional[str]):
-    """The ``btkit.chain.Chain`` for --network (``local`` finds the default localnet's port)."""
-    from btkit.chain import connect
+    """The ``btkit.chain.Chain`` for --network (``local`` finds the default localnet's port);
+    ``--verbose`` says which kind of node answers there."""
+    from btkit.chain import open_endpoint, resolve
 
-    return connect(network, cfg=settings())
+    endpoint = resolve(network, cfg=settings())
+    if env().verbose:
+        env().info(f"network: {endpoint.describe()}")
+    return open_endpoint(endpoint)
 
 
 def unlock_coldkey(wallet, password_file: Optional[str]):

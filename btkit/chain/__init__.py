@@ -10,9 +10,8 @@ Backends (one module each, imported only when ``connect`` picks them, so that ``
 imports none of them):
 
 - ``localnet``: btkit's own node over JSON-RPC (``btkit.chain.localnet``);
-- ``subtensor``: a Substrate subtensor node. It plugs in by adding its ``Endpoint.kind`` ->
-  ``module:Class`` entry to ``BACKENDS`` below and by teaching ``btkit.chain.network.resolve``
-  the URLs and names it serves.
+- ``subtensor``: any Substrate subtensor node through async-substrate-interface
+  (``btkit.chain.subtensor``).
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from btkit.chain.types import (
 # Endpoint.kind -> "module:Class" of the backend that implements ``Chain`` for it.
 BACKENDS: dict[str, str] = {
     "localnet": "btkit.chain.localnet:LocalnetChain",
+    "subtensor": "btkit.chain.subtensor.backend:SubtensorChain",
 }
 
 

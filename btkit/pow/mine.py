@@ -95,7 +95,7 @@ def solve(chain, solver, prefix_for: Callable[[bytes], bytes], difficulty_for: C
                 break
             if found is not None:
                 work = seal(prefix, found)
-                if not seal_meets(work, difficulty):  # the solver and the checker must agree
+                if not seal_meets(work, difficulty, prefix):  # the solver and the checker must agree
                     raise BtkitError(f"solver {getattr(solver, 'name', '?')} returned a nonce whose seal misses "
                                      "the difficulty")
                 return Solution(work_block, block_hash, found, "0x" + work.hex(), difficulty, progress.attempts,

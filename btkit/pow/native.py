@@ -71,6 +71,10 @@ def load() -> ctypes.CDLL | None:
     lib.btkit_pow_solve.restype = ctypes.c_int
     lib.btkit_pow_seal.argtypes = [ctypes.c_char_p, ctypes.c_uint64, ctypes.c_char_p]
     lib.btkit_pow_seal.restype = None
+    lib.btkit_pow_solve_subtensor.argtypes = lib.btkit_pow_solve.argtypes
+    lib.btkit_pow_solve_subtensor.restype = ctypes.c_int
+    lib.btkit_pow_seal_subtensor.argtypes = lib.btkit_pow_seal.argtypes
+    lib.btkit_pow_seal_subtensor.restype = None
     _lib = lib
     return lib
 
@@ -83,11 +87,16 @@ def limit_words(difficulty: int) -> ctypes.Array:
 
 
 def solve_range(prefix: bytes, difficulty: int, start: int, count: int) -> int | None:
+    """The first nonce in [start, start + count) whose seal meets ``difficulty`` (either seal, by
+    the challenge's length: see ``btkit.pow``), or None."""
+    from btkit.pow import is_subtensor
+
     lib = load()
     if lib is None:
         raise RuntimeError("the native PoW kernel is not available")
     found = ctypes.c_uint64(0)
-    if lib.btkit_pow_solve(prefix, limit_words(difficulty), start, count, ctypes.byref(found)):
+    solve = lib.btkit_pow_solve_subtensor if is_subtensor(prefix) else lib.btkit_pow_solve
+    if solve(prefix, limit_words(difficulty), start, count, ctypes.byref(found)):
         return found.value
     return None
 
@@ -95,6 +104,8 @@ def solve_range(prefix: bytes, difficulty: int, start: int, count: int) -> int |
 def seal(prefix: bytes, nonce: int) -> bytes:
     lib = load()
     assert lib is not None
+    from btkit.pow import is_subtensor
+
     out = ctypes.create_string_buffer(32)
-    lib.btkit_pow_seal(prefix, nonce, out)
+    (lib.btkit_pow_seal_subtensor if is_subtensor(prefix) else lib.btkit_pow_seal)(prefix, nonce, out)
     return out.raw

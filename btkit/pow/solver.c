@@ -349,3 +349,92 @@ void btkit_pow_seal(const uint8_t *prefix, uint64_t nonce, uint8_t *out) {
     keccakf(s);
     for (int i = 0; i < 32; i++) out[i] = (uint8_t)(s[i/8] >> (8*(i%8)));
 }
+
+/* subtensor's seal (pallets/subtensor/src/subnets/registration.rs, create_seal_hash):
+ * keccak256(sha256(nonce_le64 || challenge32)) with challenge32 = keccak256(block_hash || hotkey),
+ * valid when the seal read big-endian times the difficulty does not overflow 256 bits, i.e. when
+ * it is <= limit (limit: 4 little-endian u64 words, limit[3] most significant). One SHA-256 block. */
+static inline int be_le_limit(uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3, const uint64_t *limit) {
+    uint64_t v[4] = {__builtin_bswap64(w3), __builtin_bswap64(w2), __builtin_bswap64(w1), __builtin_bswap64(w0)};
+    for (int i = 3; i >= 0; i--) {
+        if (v[i] < limit[i]) return 1;
+        if (v[i] > limit[i]) return 0;
+    }
+    return 1;
+}
+
+static void subtensor_block(const uint8_t *challenge, uint32_t w[16]) {
+    memset(w, 0, 16 * sizeof(uint32_t));
+    for (int i = 0; i < 8; i++) w[2 + i] = be32(challenge + 4 * i);
+    w[10] = 0x80000000u;
+    w[15] = 40 * 8;
+}
+
+int btkit_pow_solve_subtensor(const uint8_t *challenge, const uint64_t *limit, uint64_t start, uint64_t count,
+                              uint64_t *found) {
+    static const uint32_t IV[8] = {0x6a09e667,0xbb67ae85,0x3c6ef372,0xa54ff53a,0x510e527f,0x9b05688c,0x1f83d9ab,0x5be0cd19};
+    uint32_t w[16];
+    subtensor_block(challenge, w);
+    v4u32 vw[64], viv[8];
+    for (int i = 2; i < 16; i++) vw[i] = (v4u32){w[i], w[i], w[i], w[i]};
+    for (int i = 0; i < 8; i++) viv[i] = (v4u32){IV[i], IV[i], IV[i], IV[i]};
+    uint64_t k = 0;
+    for (; k + 4 <= count; k += 4) {  /* 4 nonces per step, in vector lanes */
+        uint64_t n = start + k;
+        uint32_t a0[4], a1[4];
+        for (int j = 0; j < 4; j++) {
+            uint64_t m = n + j;  /* nonce bytes are message bytes 0..7 (little-endian) */
+            a0[j] = __builtin_bswap32((uint32_t)m);
+            a1[j] = __builtin_bswap32((uint32_t)(m >> 32));
+        }
+        vw[0] = (v4u32){a0[0], a0[1], a0[2], a0[3]};
+        vw[1] = (v4u32){a1[0], a1[1], a1[2], a1[3]};
+        vexpand(vw);
+        v4u32 v[8], st[8];
+        memcpy(v, viv, sizeof v);
+        vrounds(v, vw, 0);
+        for (int i = 0; i < 8; i++) st[i] = viv[i] + v[i];
+        v4u64 s[25];
+        v4u64 zero = {0, 0, 0, 0};
+        for (int i = 0; i < 25; i++) s[i] = zero;
+        for (int i = 0; i < 4; i++)
+            s[i] = __builtin_convertvector(vbswap(st[2*i]), v4u64) | (__builtin_convertvector(vbswap(st[2*i+1]), v4u64) << 32);
+        s[4] = (v4u64){1, 1, 1, 1};
+        s[16] = (v4u64){0x8000000000000000ULL, 0x8000000000000000ULL, 0x8000000000000000ULL, 0x8000000000000000ULL};
+        keccakf4(s);
+        for (int j = 0; j < 4; j++) {
+            if (be_le_limit(s[0][j], s[1][j], s[2][j], s[3][j], limit)) { *found = n + j; return 1; }
+        }
+    }
+    for (; k < count; k++) {
+        uint64_t n = start + k;
+        uint32_t st[8], ws[16];
+        memcpy(ws, w, sizeof ws);
+        ws[0] = __builtin_bswap32((uint32_t)n);
+        ws[1] = __builtin_bswap32((uint32_t)(n >> 32));
+        memcpy(st, IV, 32);
+        compress(st, ws);
+        uint64_t s[25] = {0};
+        for (int i = 0; i < 4; i++) s[i] = (uint64_t)bswap32(st[2*i]) | ((uint64_t)bswap32(st[2*i+1]) << 32);
+        s[4] = 0x01; s[16] = 0x8000000000000000ULL;
+        keccakf(s);
+        if (be_le_limit(s[0], s[1], s[2], s[3], limit)) { *found = n; return 1; }
+    }
+    return 0;
+}
+
+/* subtensor's seal of one nonce, for tests: 32 bytes. */
+void btkit_pow_seal_subtensor(const uint8_t *challenge, uint64_t nonce, uint8_t *out) {
+    static const uint32_t IV[8] = {0x6a09e667,0xbb67ae85,0x3c6ef372,0xa54ff53a,0x510e527f,0x9b05688c,0x1f83d9ab,0x5be0cd19};
+    uint32_t st[8], w[16];
+    subtensor_block(challenge, w);
+    w[0] = __builtin_bswap32((uint32_t)nonce);
+    w[1] = __builtin_bswap32((uint32_t)(nonce >> 32));
+    memcpy(st, IV, 32);
+    compress(st, w);
+    uint64_t s[25] = {0};
+    for (int i = 0; i < 4; i++) s[i] = (uint64_t)bswap32(st[2*i]) | ((uint64_t)bswap32(st[2*i+1]) << 32);
+    s[4] = 0x01; s[16] = 0x8000000000000000ULL;
+    keccakf(s);
+    for (int i = 0; i < 32; i++) out[i] = (uint8_t)(s[i/8] >> (8*(i%8)));
+}

@@ -93,6 +93,13 @@ class TorchSolver:
         return a
 
     def solve(self, prefix: bytes, difficulty: int, start: int, count: int) -> int | None:
+        from btkit.pow import PREFIX_LEN
+
+        if len(prefix) != PREFIX_LEN:
+            from btkit.errors import UsageError
+
+            raise UsageError("the torch solver knows btkit's v1 seal only, not subtensor's",
+                             hint="use --device native on a subtensor node")
         torch = self.torch
         mid = _rounds(list(IV), _expand(struct.unpack(">16I", prefix[:64])))
         mid = [(m + i) & M32 for m, i in zip(mid, IV)]
