@@ -213,7 +213,8 @@ def run_pow(chain, prefix_for, difficulty_for, device: str, processes, timeout: 
     try:
         from btkit.pow.mine import solve
 
-        solution = solve(chain, solver, prefix_for, difficulty_for, timeout, progress)
+        solution = solve(chain, solver, prefix_for, difficulty_for, timeout, progress,
+                         refresh_after=chain.pow_refresh_after)
     finally:
         solver.close()
         if progress is not None:

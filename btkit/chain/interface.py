@@ -225,6 +225,10 @@ class Chain(abc.ABC):
         raise Unsupported(f"epoch records need btkit's localnet; {self.url} is a {self.kind} node")
 
     # -- registration by proof of work -------------------------------------------------
+    pow_refresh_after: int = 3
+    """Blocks after its work block at which a PoW search starts over on a fresh block (the seal must
+    be included while the chain still accepts its work block)."""
+
     def pow_prefix(self, netuid: int, block_hash: bytes, hotkey_public: bytes, coldkey_public: bytes) -> bytes:
         """The bytes btkit's PoW solvers hash with a nonce for registering on ``netuid`` at the block
         ``block_hash``; ``Calls.register`` takes the seal. Backends without PoW raise ``Unsupported``."""

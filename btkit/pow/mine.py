@@ -53,10 +53,11 @@ class SolveTimeout(BtkitError):
 
 def solve(chain, solver, prefix_for: Callable[[bytes], bytes], difficulty_for: Callable[[], int],
           timeout: float | None = None, on_progress: Callable[[Progress], None] | None = None,
-          chunk_seconds: float = 0.3) -> Solution:
+          chunk_seconds: float = 0.3, refresh_after: int = REFRESH_AFTER) -> Solution:
     """Search until a seal meets the difficulty; restarts on a fresh block when the window runs out.
 
-    ``chain`` is a ``btkit.chain.Chain`` (its ``head()`` gives the challenge block).
+    ``chain`` is a ``btkit.chain.Chain`` (its ``head()`` gives the challenge block); the search starts
+    over on a fresh block once the head is ``refresh_after`` blocks past the work block.
     """
     progress = Progress()
     deadline = None if timeout is None else time.monotonic() + timeout
@@ -89,7 +90,7 @@ def solve(chain, solver, prefix_for: Callable[[bytes], bytes], difficulty_for: C
                 rate = 0.5 * rate + 0.5 * (count / spent)
             if on_progress:
                 on_progress(progress)
-            if found is not None and chain.block_number() - work_block > REFRESH_AFTER:
+            if found is not None and chain.block_number() - work_block > refresh_after:
                 found = None  # solved, but too late to be included inside the window
                 progress.refreshes += 1
                 break
@@ -101,6 +102,6 @@ def solve(chain, solver, prefix_for: Callable[[bytes], bytes], difficulty_for: C
                 return Solution(work_block, block_hash, found, "0x" + work.hex(), difficulty, progress.attempts,
                                 time.monotonic() - progress.started, progress.refreshes)
             nonce += count
-            if chain.block_number() - work_block >= REFRESH_AFTER:
+            if chain.block_number() - work_block >= refresh_after:
                 progress.refreshes += 1
                 break  # the window is closing: new challenge on a fresh block

@@ -162,6 +162,8 @@ class SubtensorChain(Chain):
         return EpochSchedule(netuid, head, tempo, after + wait)
 
     # -- proofs of work and commits ----------------------------------------------------
+    pow_refresh_after = 1  # do_registration: the inclusion block must be < work block + 3
+
     def pow_prefix(self, netuid: int, block_hash: bytes, hotkey_public: bytes, coldkey_public: bytes) -> bytes:
         """subtensor's challenge: keccak256(block_hash || hotkey) (``hash_block_and_hotkey``); the coldkey
         is not part of the seal. The work block must be one of the 3 latest (``do_registration``)."""

@@ -50,7 +50,13 @@ class Connection:
         return self._si
 
     def _open(self) -> Any:
+        import logging
+
         from async_substrate_interface.sync_substrate import SubstrateInterface
+
+        quiet = logging.getLogger("async_substrate_interface")  # its errors come back to btkit as exceptions
+        quiet.addHandler(logging.NullHandler())
+        quiet.propagate = False
 
         with self.guard():
             si = SubstrateInterface(self.ws_url, ss58_format=SS58_FORMAT, max_retries=1,

@@ -26,12 +26,16 @@ CUSTOM_REJECTIONS = {
     5: ("SubtensorModule.TooManyRegistrationsThisInterval", "the subnet took its registrations for this interval"),
 }
 POOL_REJECTIONS = (  # (text in the node's answer, what it means, the fix)
+    ("badproof", "the signature does not verify (BadProof)",
+     "sign with the key of this account; was the chain reset or is the network the one you meant?"),
     ("bad signature", "the signature does not verify (BadProof)",
      "sign with the key of this account; was the chain reset or is the network the one you meant?"),
     ("outdated", "the nonce was used already (Stale)", "resubmit: btkit picks the next nonce"),
     ("stale", "the nonce was used already (Stale)", "resubmit: btkit picks the next nonce"),
     ("future", "the nonce is ahead of the account's (Future)", "leave the nonce to btkit"),
+    ("ancientbirthblock", "the extrinsic's era expired (AncientBirthBlock)", "sign and submit it again"),
     ("ancient birth block", "the extrinsic's era expired (AncientBirthBlock)", "sign and submit it again"),
+    ("payment", "the signer cannot pay the fee (Payment)", "fund the signing account"),
     ("inability to pay", "the signer cannot pay the fee (Payment)", "fund the signing account"),
     ("priority is too low", "an extrinsic with this nonce is already in the pool", "wait for it to be included"),
     ("already imported", "this extrinsic is already in the pool", "wait for it to be included"),
