@@ -32,7 +32,7 @@ def test_transfer_moves_exactly_the_amount_and_reports_the_fee(wallets, net, cha
     cli = wallets
     alice0, bob0 = free(chain_storage, ALICE), free(chain_storage, BOB)
     out = ok(cli("wallet", "transfer", "-w", "alice", "--dest", BOB, "--amount", "1.5", "-y", "--json", *net))
-    fee = out["fee"]["rao"]
+    fee = out["extrinsic"]["fee"]
     assert fee > 0
     assert free(chain_storage, BOB) == bob0 + 1_500_000_000
     assert free(chain_storage, ALICE) == alice0 - 1_500_000_000 - fee
@@ -43,7 +43,7 @@ def test_dry_run_submits_nothing(wallets, net, chain_storage, node):
     nonce = node.rpc("system_accountNextIndex", ALICE)
     alice0 = free(chain_storage, ALICE)
     out = ok(cli("wallet", "transfer", "-w", "alice", "--dest", BOB, "--amount", "2", "--dry-run", "--json", *net))
-    assert out["dry_run"] is True and out["signer"] == ALICE and out["fee"] > 0
+    assert out["dry_run"] is True and out["signer"] == ALICE and out["fee"]["rao"] > 0
     assert out["call"] == {"pallet": "Balances", "function": "transfer_keep_alive", "args": {"dest": BOB,
                                                                                             "value": 2 * TAO}}
     assert node.rpc("system_accountNextIndex", ALICE) == nonce
