@@ -63,8 +63,11 @@ def client(network: Optional[str]):
     """The ``btkit.chain.Chain`` for --network (``local`` finds the default localnet's port);
     ``--verbose`` says which kind of node answers there."""
     from btkit.chain import open_endpoint, resolve
+    from btkit.chain.network import detect
 
     endpoint = resolve(network, cfg=settings())
+    if endpoint.kind == "auto":
+        endpoint = detect(endpoint.url)
     if env().verbose:
         env().info(f"network: {endpoint.describe()}")
     return open_endpoint(endpoint)

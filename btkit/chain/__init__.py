@@ -44,7 +44,11 @@ def connect(network: str | None = None, data_dir: Path | None = None, cfg=None, 
 
 
 def open_endpoint(endpoint: Endpoint, timeout: float = 10.0) -> Chain:
-    """The backend for an already resolved ``Endpoint``."""
+    """The backend for an already resolved ``Endpoint`` (an ``"auto"`` one is ``detect``-ed first)."""
+    if endpoint.kind == "auto":
+        from btkit.chain.network import detect
+
+        endpoint = detect(endpoint.url, timeout)
     module, _, cls = BACKENDS[endpoint.kind].partition(":")
     backend = getattr(importlib.import_module(module), cls)
     return backend(endpoint.url, timeout=timeout, **({"local": True} if endpoint.local else {}))

@@ -6,7 +6,8 @@ Accepted (also from ``BTKIT_NETWORK`` and config ``network``):
   else ``http://127.0.0.1:9944``;
 - ``finney``, ``test``, ``archive``: btcli's endpoints (``NETWORKS``), Substrate subtensor nodes;
 - ``ws://``/``wss://`` URLs: Substrate nodes;
-- ``http(s)://`` URLs: either kind; one JSON-RPC request (``localnet_nodeInfo``) tells which.
+- ``http(s)://`` URLs: either kind (``"auto"``): ``detect`` tells which with one JSON-RPC request
+  when the chain is opened (resolving itself never reaches the network).
 
 With nothing configured (config ``network`` at its default), the bittensor SDK's endpoint
 variable is honoured: ``BT_CHAIN_ENDPOINT`` (bittensor 10+, ``bittensor/settings.py``), then
@@ -39,7 +40,7 @@ class Endpoint:
     node's chain name where resolving asked for it (http URLs)."""
 
     url: str
-    kind: Literal["localnet", "subtensor"]
+    kind: Literal["localnet", "subtensor", "auto"]
     chain: str | None = None
     local: bool = False  # btkit's node reached through ``--network local``: "unreachable" then suggests `localnet up`
 
@@ -49,11 +50,9 @@ class Endpoint:
 
 
 def resolve(network: str | None, data_dir: Path | None = None, cfg=None) -> Endpoint:
-    """``network`` (None = config ``network``, then the SDK's endpoint variable) as an ``Endpoint``.
-
-    Raises UsageError for an unknown name or scheme, NodeUnreachableError (exit 3) when an
-    ``http(s)://`` URL does not answer.
-    """
+    """``network`` (None = config ``network``, then the SDK's endpoint variable) as an ``Endpoint``
+    (kind ``"auto"`` for ``http(s)://`` URLs: see ``detect``). Raises UsageError for an unknown name
+    or scheme; no I/O beyond reading config and the localnet's ``node.json``."""
     from btkit import config
 
     cfg = cfg or config.load()
@@ -76,13 +75,18 @@ def resolve(network: str | None, data_dir: Path | None = None, cfg=None) -> Endp
     if network.startswith(("ws://", "wss://")):
         return Endpoint(network, "subtensor")
     if network.startswith(("http://", "https://")):
-        return detect(network.rstrip("/"))
+        from urllib.parse import urlsplit
+
+        if not urlsplit(network).hostname:
+            raise UsageError(f"not a node URL: {network!r}", hint=HINT)
+        return Endpoint(network.rstrip("/"), "auto")
     raise UsageError(f"unknown network {network!r}", hint=HINT)
 
 
 def detect(url: str, timeout: float = 10.0) -> Endpoint:
     """Which kind of node answers JSON-RPC at ``url``: btkit's localnet answers ``localnet_nodeInfo``,
-    a Substrate node answers ``system_chain`` but not that."""
+    a Substrate node answers ``system_chain`` but not that. NodeUnreachableError (exit 3, naming
+    ``url``) when nothing answers."""
     import http.client
     import socket
     from urllib.parse import urlsplit

@@ -32,7 +32,7 @@ def test_transfer_moves_exactly_the_amount_and_reports_the_fee(wallets, net, cha
     cli = wallets
     alice0, bob0 = free(chain_storage, ALICE), free(chain_storage, BOB)
     out = ok(cli("wallet", "transfer", "-w", "alice", "--dest", BOB, "--amount", "1.5", "-y", "--json", *net))
-    fee = out["extrinsic"]["fee"]
+    fee = out["extrinsic"]["fee"]["rao"]
     assert fee > 0
     assert free(chain_storage, BOB) == bob0 + 1_500_000_000
     assert free(chain_storage, ALICE) == alice0 - 1_500_000_000 - fee

@@ -64,6 +64,10 @@ class SubtensorChain(Chain):
         header = self.conn.rpc("chain_getHeader", block_hash)
         return Head(int(header["number"], 16), block_hash)
 
+    def finalized_head(self) -> Head:
+        block_hash = self.conn.rpc("chain_getFinalizedHead")
+        return Head(int(self.conn.rpc("chain_getHeader", block_hash)["number"], 16), block_hash)
+
     def _block_hash(self, block: int) -> str:
         block_hash = self.conn.rpc("chain_getBlockHash", block)
         if block_hash is None:
