@@ -89,16 +89,18 @@ def _index(state: Overlay, hotkey: str, coldkey: str, netuid: int) -> None:
 def credit(state: Overlay, hotkey: str, coldkey: str, netuid: int, amount: int) -> None:
     """Add alpha to a stake (bought, moved or emitted: the caller accounts for where it came from)."""
     if amount:
-        state.add(f"stake:{hotkey}:{coldkey}:{netuid}", amount)
+        held = state.add(f"stake:{hotkey}:{coldkey}:{netuid}", amount)
         state.add(f"hk_stake:{netuid}:{hotkey}", amount)
-        _index(state, hotkey, coldkey, netuid)
+        if held == amount:  # a new stake: index it
+            _index(state, hotkey, coldkey, netuid)
 
 
 def debit(state: Overlay, hotkey: str, coldkey: str, netuid: int, amount: int) -> None:
     if amount:
-        state.add(f"stake:{hotkey}:{coldkey}:{netuid}", -amount)
+        held = state.add(f"stake:{hotkey}:{coldkey}:{netuid}", -amount)
         state.add(f"hk_stake:{netuid}:{hotkey}", -amount)
-        _index(state, hotkey, coldkey, netuid)
+        if held == 0:  # the stake is gone: unindex it
+            _index(state, hotkey, coldkey, netuid)
 
 
 def recycle_tao(state: Overlay, netuid: int, amount: int) -> None:
