@@ -59,3 +59,33 @@ class Balance:
 
     def to_json(self) -> dict[str, object]:
         return {"rao": self.rao, "tao": str(self.tao)}
+
+
+class Alpha(Balance):
+    """An amount of a subnet's alpha token in rao (10^9 rao = 1 alpha), shown with ``α``."""
+
+    __slots__ = ()
+
+    @classmethod
+    def from_alpha(cls, value: "str | int | float | Decimal") -> "Alpha":
+        return cls(Balance.from_tao(str(value).strip().lstrip("α")).rao)
+
+    def __str__(self) -> str:
+        return "α" + super().__str__()[1:] if self.rao >= 0 else "-α" + super().__str__()[2:]
+
+    def __repr__(self) -> str:
+        return f"Alpha({self.rao})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Alpha) and other.rao == self.rao
+
+    def __hash__(self) -> int:
+        return hash(("alpha", self.rao))
+
+    def to_json(self) -> dict[str, object]:
+        return {"rao": self.rao, "alpha": str(self.tao)}
+
+
+def price_str(rao_per_alpha: int) -> str:
+    """A pool price (rao of TAO per 1 alpha) for people: ``τ1.234567890/α``."""
+    return f"{Balance(rao_per_alpha)}/α"

@@ -14,99 +14,246 @@ from commands._common import (
 )
 from commands._group import command_group
 
-app = command_group("Stake, unstake, list stakes, set a delegate's take.", [
-    'btkit stake add --netuid 1 --amount 10 -w owner -H default',
+app = command_group("Stake, unstake, move and list stakes (alpha, through each subnet's pool); set a delegate's take.", [
+    'btkit stake add --netuid 1 --amount 100 --tolerance 0.01 --partial -w owner',
+    'btkit stake swap --origin-netuid 1 --dest-netuid 2 --amount 5',
     'btkit stake list -w owner',
-    'btkit stake remove --netuid 1 --amount 2.5 -y',
 ])
 HotkeySS58 = typer.Option(None, "--hotkey-ss58", "--delegate", help="Stake to this hotkey address instead (nominate).")
+Tolerance = typer.Option(0.005, "--tolerance", "--rate-tolerance", min=0.0,
+                         help="Largest price move accepted, as a fraction (0.005 = 0.5%): the limit price.")
+Partial = typer.Option(False, "--partial", "--allow-partial", "--allow-partial-stake",
+                       help="Fill what fits within the limit price instead of failing.")
+Unsafe = typer.Option(False, "--unsafe", help="No limit price: take any price.")
 
 
-def _move(op: str, netuid: int, amount: Optional[str], wallet_path, wallet_name, hotkey, hotkey_ss58, password_file,
-          network, dry_run: bool, wait_for: str, whole: bool = False):
+def _quote_text(q, tolerance: float | None, partial: bool, limit: int | None) -> str:
+    from btkit.units import Alpha, Balance, price_str
+
+    got = Alpha(q.received) if q.adding else Balance(q.received)
+    fee = Balance(q.fee) if q.adding else Alpha(q.fee)
+    text = (f"receive ~{got} at {price_str(q.price_before)} -> {price_str(q.price_after)} "
+            f"(price impact {q.price_impact:+.3%}, slippage {q.slippage:.3%}, fee {fee})")
+    if limit is not None:
+        text += f"; limit {price_str(limit)} (tolerance {tolerance:.2%}, partial fills {'on' if partial else 'off'})"
+        if q.max_at_limit is not None and q.max_at_limit < q.amount:
+            most = Balance(q.max_at_limit) if q.adding else Alpha(q.max_at_limit)
+            text += f"; only {most} fills within it" + ("" if partial else ": the call would fail SlippageTooHigh")
+    return text
+
+
+def _stake_op(adding: bool, netuid: int, amount: Optional[str], tolerance: float, partial: bool, unsafe: bool,
+              wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network, dry_run: bool, wait_for: str,
+              whole: bool = False) -> None:
+    from btkit.chain import Unsupported
     from btkit.stakes import unstake_amount
-    from btkit.units import Balance
+    from btkit.units import Alpha, Balance
 
     wallet = open_wallet(wallet_path, wallet_name)
     hk = hotkey_address(wallet, hotkey, hotkey_ss58)
     if whole and amount is not None:
         raise UsageError("give --amount or --all, not both")
-    value = Balance.from_tao(amount) if amount is not None else None
+    if amount is None and not whole:
+        raise UsageError("--amount is required" if adding else "give --amount, or --all to unstake the whole position")
+    unit = Alpha if netuid else Balance
+    value = (Balance.from_tao(amount) if adding else unit(Alpha.from_alpha(amount).rao)) if amount is not None else None
     if value is not None and value.rao <= 0:
         raise UsageError("--amount must be positive")
-    if op == "add" and value is None:
-        raise UsageError("--amount is required")
     chain = client(network)
     coldkey = wallet.coldkeypub().ss58_address
-    what = f"{hk} in subnet {netuid}"
 
-    def held() -> Balance:
-        return Balance(sum(s.stake.rao for s in chain.stakes_of(coldkey) if s.hotkey == hk and s.netuid == netuid))
+    def held():
+        return unit(sum(s.stake.rao for s in chain.stakes_of(coldkey) if s.hotkey == hk and s.netuid == netuid))
 
-    if op == "remove":
-        value = unstake_amount(held(), value, whole, what)
-    build = chain.calls.add_stake if op == "add" else chain.calls.remove_stake
-    confirm_send(chain, coldkey, build(hk, netuid, value),
-                 f"{'Stake' if op == 'add' else 'Unstake'} {'all ' if whole else ''}{value} "
-                 f"{'to' if op == 'add' else 'from'} {hk} on subnet {netuid}?", dry_run)
+    if not adding:
+        value = unit(unstake_amount(held(), value, whole, f"{hk} in subnet {netuid}").rao)
+    try:
+        q = chain.quote_stake(netuid, value, adding)
+    except Unsupported:  # a chain without pools: plain 1:1 staking
+        q = None
+    limit = None
+    if q is not None and not unsafe:
+        factor = 1 + tolerance if adding else 1 - tolerance
+        limit = max(int(q.price_before * factor), 0)
+        q = chain.quote_stake(netuid, value, adding, limit)
+        if not partial and q.max_at_limit is not None and q.max_at_limit < value.rao:
+            most = Balance(q.max_at_limit) if adding else Alpha(q.max_at_limit)
+            raise UsageError(f"only {most} of {value} fills within the limit price ({tolerance:.2%} from "
+                             f"{Balance(q.price_before)}/α); the call would fail SlippageTooHigh",
+                             hint="raise --tolerance, pass --partial to fill what fits, or --unsafe for any price")
+    if limit is None:
+        c = chain.calls.add_stake(hk, netuid, value) if adding else chain.calls.remove_stake(hk, netuid, value)
+    elif adding:
+        c = chain.calls.add_stake_limit(hk, netuid, value, limit, partial)
+    else:
+        c = chain.calls.remove_stake_limit(hk, netuid, value, limit, partial)
+    verb = f"Stake {value} to" if adding else f"Unstake {'all ' if whole else ''}{value} from"
+    confirm_send(chain, coldkey, c,
+                 f"{verb} {hk} on subnet {netuid}" + (f": {_quote_text(q, tolerance, partial, limit)}" if q else "")
+                 + "?", dry_run)
     kp = unlock_coldkey(wallet, password_file)
     if whole:  # right before signing: the position may have grown (emission) since it was shown
-        value = unstake_amount(held(), None, True, what)
-    result = submit(chain, kp, build(hk, netuid, value), f"{op}_stake", dry_run, wait_for)
-    event = result.event("StakeAdded" if op == "add" else "StakeRemoved") or {}
-    moved = Balance(int(event["tao"])) if "tao" in event else value  # the TAO the chain took or paid out
-    now = held()
-    env().result({"op": op, "hotkey": hk, "netuid": netuid, "amount": moved, "alpha": event.get("alpha"),
-                  "stake_now": now, "block": result.block},
-                 lambda out: out.print(f"{'staked' if op == 'add' else 'unstaked'} {moved}; stake on {hk} in subnet "
-                                       f"{netuid} is now {now}", markup=False))
+        value = unit(unstake_amount(held(), None, True, f"{hk} in subnet {netuid}").rao)
+        c = chain.calls.remove_stake(hk, netuid, value) if limit is None else \
+            chain.calls.remove_stake_limit(hk, netuid, value, limit, partial)
+    result = submit(chain, kp, c, c.function, dry_run, wait_for)
+    event = result.event("StakeAdded" if adding else "StakeRemoved") or {}
+    now = held().rao
+    tao_moved = Balance(int(event["tao"])) if "tao" in event else value  # the TAO the chain took or paid out
+    data = {"op": "add" if adding else "remove", "hotkey": hk, "netuid": netuid, "amount": tao_moved,
+            "requested": value, "quote": q.to_json() if q else None, "limit_price": limit,
+            "tolerance": None if limit is None else tolerance, "partial": partial, "tao": tao_moved,
+            "alpha": unit(event.get("alpha", 0)), "fee": event.get("fee", 0), "price_after": event.get("price"),
+            "stake_now": unit(now), "block": result.block}
+
+    def human(out) -> None:
+        moved = (f"staked {data['tao']} for {data['alpha']}" if adding
+                 else f"unstaked {data['alpha']} for {data['tao']}")
+        out.print(f"{moved}; stake on {hk} in subnet {netuid} is now {unit(now)}", markup=False)
+
+    env().result(data, human)
 
 
 @app.command()
-def add(netuid: int = Netuid, amount: str = typer.Option(..., "--amount", "-a", help="TAO."),
+def add(netuid: int = Netuid, amount: str = typer.Option(..., "--amount", "-a", help="TAO to stake."),
+        tolerance: float = Tolerance, partial: bool = Partial, unsafe: bool = Unsafe,
         wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
         hotkey: Optional[str] = Hotkey, hotkey_ss58: Optional[str] = HotkeySS58,
         password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
         dry_run: bool = DryRun, wait_for: str = WaitFor) -> None:
-    """Stake TAO from the coldkey to a hotkey on a subnet."""
-    _move("add", netuid, amount, wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network, dry_run,
-          wait_for)
+    """Stake TAO to a hotkey on a subnet: it buys the subnet's alpha at the pool (quoted first)."""
+    _stake_op(True, netuid, amount, tolerance, partial, unsafe, wallet_path, wallet_name, hotkey, hotkey_ss58,
+              password_file, network, dry_run, wait_for)
 
 
 @app.command()
 def remove(netuid: int = Netuid,
-           amount: Optional[str] = typer.Option(None, "--amount", "-a", help="TAO (or --all)."),
+           amount: Optional[str] = typer.Option(None, "--amount", "-a", help="Alpha to unstake (or --all)."),
            all_: bool = typer.Option(False, "--all", help="Unstake the whole position, whatever its size."),
+           tolerance: float = Tolerance, partial: bool = Partial, unsafe: bool = Unsafe,
            wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
            hotkey: Optional[str] = Hotkey, hotkey_ss58: Optional[str] = HotkeySS58,
            password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
            dry_run: bool = DryRun, wait_for: str = WaitFor) -> None:
-    """Unstake TAO back to the coldkey; a partial unstake may not leave less than the minimum stake."""
-    _move("remove", netuid, amount, wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network, dry_run,
-          wait_for, all_)
+    """Unstake alpha from a hotkey on a subnet: it sells at the pool for TAO (quoted first); a partial
+    unstake may not leave less than the minimum stake."""
+    _stake_op(False, netuid, amount, tolerance, partial, unsafe, wallet_path, wallet_name, hotkey, hotkey_ss58,
+              password_file, network, dry_run, wait_for, all_)
+
+
+def _transition(kind: str, origin_netuid: int, dest_netuid: int, amount: str, dest: Optional[str], wallet_path,
+                wallet_name, hotkey, hotkey_ss58, password_file, network, dry_run: bool, wait_for: str) -> None:
+    """move (another hotkey), transfer (another coldkey) or swap (another subnet) of alpha."""
+    from btkit.chain import Unsupported
+    from btkit.units import Alpha, Balance
+
+    wallet = open_wallet(wallet_path, wallet_name)
+    hk = hotkey_address(wallet, hotkey, hotkey_ss58)
+    value = Alpha.from_alpha(amount)
+    if value.rao <= 0:
+        raise UsageError("--amount must be positive")
+    target = address(dest, "--dest") if dest else None
+    chain = client(network)
+    estimate = ""
+    if origin_netuid != dest_netuid:
+        try:
+            sold = chain.quote_stake(origin_netuid, value, adding=False)
+            bought = chain.quote_stake(dest_netuid, Balance(sold.received), adding=True)
+            unit = Alpha if dest_netuid else Balance
+            estimate = (f": ~{Balance(sold.received)} from subnet {origin_netuid}, buying ~{unit(bought.received)} "
+                        f"on subnet {dest_netuid} (price impacts {sold.price_impact:+.3%} / {bought.price_impact:+.3%})")
+        except Unsupported:
+            pass
+    where = f"subnet {origin_netuid}" + (f" -> {dest_netuid}" if dest_netuid != origin_netuid else "")
+    who = {"move": f"hotkey {hk} -> {target}", "transfer": f"coldkey -> {target} (hotkey {hk})",
+           "swap": f"hotkey {hk}"}[kind]
+    if kind == "move":
+        c = chain.calls.move_stake(hk, target, origin_netuid, dest_netuid, value)
+    elif kind == "transfer":
+        c = chain.calls.transfer_stake(target, hk, origin_netuid, dest_netuid, value)
+    else:
+        c = chain.calls.swap_stake(hk, origin_netuid, dest_netuid, value)
+    confirm_send(chain, wallet.coldkeypub().ss58_address, c, f"{kind.capitalize()} {value} ({who}, {where}){estimate}?",
+                 dry_run)
+    kp = unlock_coldkey(wallet, password_file)
+    result = submit(chain, kp, c, c.function, dry_run, wait_for)
+    event = result.event({"move": "StakeMoved", "transfer": "StakeTransferred", "swap": "StakeSwapped"}[kind]) or {}
+    added = result.event("StakeAdded") or {}
+    data = {"op": kind, "hotkey": hk, "destination": target, "origin_netuid": origin_netuid,
+            "dest_netuid": dest_netuid, "amount": value, "tao": Balance(event.get("tao", 0)),
+            "received": (Alpha if dest_netuid else Balance)(added.get("alpha", value.rao)), "block": result.block}
+    env().result(data, lambda out: out.print(f"{kind}: {value} -> {data['received']} ({where})", markup=False))
+
+
+OriginNetuid = typer.Option(..., "--origin-netuid", help="Subnet the stake is in.")
+DestNetuid = typer.Option(None, "--dest-netuid", help="Subnet it goes to (default: the same).")
+AlphaAmount = typer.Option(..., "--amount", "-a", help="Alpha to move.")
+
+
+@app.command()
+def move(origin_netuid: int = OriginNetuid, dest_netuid: Optional[int] = DestNetuid, amount: str = AlphaAmount,
+         dest: str = typer.Option(..., "--dest", "--dest-hotkey", help="Destination hotkey address."),
+         wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
+         hotkey: Optional[str] = Hotkey, hotkey_ss58: Optional[str] = HotkeySS58,
+         password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
+         dry_run: bool = DryRun, wait_for: str = WaitFor) -> None:
+    """Move stake to another hotkey (and/or subnet: sold there, bought here)."""
+    _transition("move", origin_netuid, origin_netuid if dest_netuid is None else dest_netuid, amount, dest,
+                wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network, dry_run, wait_for)
+
+
+@app.command()
+def transfer(origin_netuid: int = OriginNetuid, dest_netuid: Optional[int] = DestNetuid, amount: str = AlphaAmount,
+             dest: str = typer.Option(..., "--dest", "--dest-coldkey", help="Destination coldkey address."),
+             wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
+             hotkey: Optional[str] = Hotkey, hotkey_ss58: Optional[str] = HotkeySS58,
+             password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
+             dry_run: bool = DryRun, wait_for: str = WaitFor) -> None:
+    """Give stake to another coldkey (same hotkey; optionally into another subnet)."""
+    _transition("transfer", origin_netuid, origin_netuid if dest_netuid is None else dest_netuid, amount, dest,
+                wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network, dry_run, wait_for)
+
+
+@app.command()
+def swap(origin_netuid: int = OriginNetuid, dest_netuid: int = typer.Option(..., "--dest-netuid",
+                                                                            help="Subnet it goes to."),
+         amount: str = AlphaAmount, wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
+         hotkey: Optional[str] = Hotkey, hotkey_ss58: Optional[str] = HotkeySS58,
+         password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
+         dry_run: bool = DryRun, wait_for: str = WaitFor) -> None:
+    """Swap stake from one subnet to another (same hotkey): sold on one pool, bought on the other."""
+    _transition("swap", origin_netuid, dest_netuid, amount, None, wallet_path, wallet_name, hotkey, hotkey_ss58,
+                password_file, network, dry_run, wait_for)
 
 
 @app.command("list")
 def list_(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
           ss58: Optional[str] = typer.Option(None, "--ss58", help="Any coldkey address."),
           network: Optional[str] = Network) -> None:
-    """Stakes held by the wallet's coldkey."""
+    """Stakes held by the wallet's coldkey: alpha per subnet, with its TAO value at the pool price."""
     coldkey = address(ss58, "--ss58") if ss58 else open_wallet(wallet_path, wallet_name).coldkeypub().ss58_address
     stakes = client(network).stakes_of(coldkey)
     from btkit.units import Balance
 
+    value = Balance(sum((s.tao_value if s.tao_value is not None else s.stake).rao for s in stakes))
+
     def human(out) -> None:
         from btkit.tables import Column, print_table, tao
+        from btkit.units import price_str
 
         if not stakes:
             out.print(f"no stakes for {coldkey}", markup=False)
             return
         print_table(out, [Column("netuid", "net", align="right"), Column("stake", align="right"),
-                          Column("hotkey", kind="address")],
-                    [[str(s.netuid), tao(s.stake), s.hotkey] for s in stakes])
+                          Column("price", align="right", drop=2), Column("TAO value", "value", align="right"),
+                          Column("hotkey", kind="address", drop=1)],
+                    [[str(s.netuid), tao(s.stake, symbol="α" if s.netuid else "τ"),
+                      price_str(s.price) if s.price is not None else "-",
+                      tao(s.tao_value if s.tao_value is not None else s.stake), s.hotkey] for s in stakes])
+        out.print(f"total TAO value {tao(value)}", markup=False)
 
     env().result({"coldkey": coldkey, "stakes": [s.to_json() for s in stakes],
-                  "total": Balance(sum(s.stake.rao for s in stakes))}, human)
+                  "total": Balance(sum(s.stake.rao for s in stakes)), "total_tao_value": value}, human)
 
 
 @app.command("set-take")

@@ -59,24 +59,30 @@ def create(
         f"created subnet {netuid} (lock {cost}){' and started it' if started else ''}", markup=False))
 
 
-SUBNET_COLUMNS = [Column("netuid", "net", align="right"), Column("n", align="right"), Column("tempo", align="right"),
-                  Column("burn", align="right"), Column("stake", align="right"), Column("started", drop=1),
+SUBNET_COLUMNS = [Column("netuid", "net", align="right"), Column("n", align="right", drop=3),
+                  Column("price", align="right"), Column("TAO in", align="right"),
+                  Column("alpha in", "α in", align="right", drop=4), Column("emission/block", "emis", align="right"),
+                  Column("tempo", align="right", drop=5), Column("burn", align="right", drop=6),
+                  Column("stake", align="right", drop=7), Column("started", drop=1),
                   Column("owner", kind="address", drop=2)]
 
 
 @app.command("list")
 def list_(network: Optional[str] = Network) -> None:
-    """All subnets."""
+    """All subnets: price, TAO and alpha in the pool, emission per block."""
     subnets = client(network).subnets()
 
     def human(out) -> None:
         from btkit.tables import print_table, tao
+        from btkit.units import price_str
 
         if not subnets:
             out.print("no subnets yet: create one with `btkit subnet create`")
             return
         print_table(out, SUBNET_COLUMNS, [
-            [str(s.netuid), f"{s.n}/{s.max_n}", str(s.tempo), tao(s.burn), tao(s.total_stake),
+            [str(s.netuid), f"{s.n}/{s.max_n}", price_str(s.pool.price) if s.pool else "-",
+             tao(s.pool.tao_in) if s.pool else "-", tao(s.pool.alpha_in, symbol="α") if s.pool else "-",
+             tao(s.pool.emission_tao) if s.pool else "-", str(s.tempo), tao(s.burn), tao(s.total_stake, symbol="α"),
              "yes" if s.started else "no", s.owner_coldkey] for s in subnets])
 
     env().result({"subnets": [s.to_json() for s in subnets]}, human)
@@ -84,9 +90,25 @@ def list_(network: Optional[str] = Network) -> None:
 
 @app.command()
 def show(netuid: int = Netuid, network: Optional[str] = Network) -> None:
-    """One subnet's info."""
-    info = client(network).subnet_info(netuid).to_json()
-    env().result(info, lambda out: [out.print(f"{k:<18} {v}", markup=False) for k, v in info.items()])
+    """One subnet's info, with its pool (price, TAO and alpha in it, emission per block)."""
+    from btkit.units import price_str
+
+    subnet = client(network).subnet_info(netuid)
+    info = subnet.to_json()
+
+    def human(out) -> None:
+        for k, v in info.items():
+            if k != "pool":
+                out.print(f"{k:<18} {v}", markup=False)
+        p = subnet.pool
+        if p is not None:
+            for k, v in (("price", price_str(p.price)), ("moving price", price_str(p.moving_price)),
+                         ("TAO in pool", p.tao_in), ("alpha in pool", p.alpha_in), ("alpha outside", p.alpha_out),
+                         ("emission/block", f"{p.emission_tao} + {p.emission_alpha}"),
+                         ("pending alpha", p.pending_alpha), ("swap fee", f"{p.fee_rate / 65535:.3%}")):
+                out.print(f"{k:<18} {v}", markup=False)
+
+    env().result(info, human)
 
 
 @app.command()

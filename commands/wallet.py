@@ -489,13 +489,17 @@ def overview(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str
     hotkeys = {name: wallet.hotkeypub(name).ss58_address for name in names}
     free = chain.balance(cold).rao
     stakes = chain.stakes_of(cold)
+
+    def value(s) -> int:  # TAO value at the pool price (alpha x price); stable chains: the stake itself
+        return (s.tao_value if s.tao_value is not None else s.stake).rao
+
     infos = chain.hotkey_infos(list(hotkeys.values()))
     rows = []
     for (name, addr), info in zip(hotkeys.items(), infos):
         staked = [s for s in stakes if s.hotkey == addr]
         rows.append({"name": name, "ss58_address": addr, "registrations": [r.to_json() for r in info.registrations],
-                     "stake": Balance(sum(s.stake.rao for s in staked)), "stakes": [s.to_json() for s in staked]})
-    total_stake = sum(s.stake.rao for s in stakes)
+                     "stake": Balance(sum(value(s) for s in staked)), "stakes": [s.to_json() for s in staked]})
+    total_stake = sum(value(s) for s in stakes)
     data = {"wallet": wallet.name, "coldkey": cold, "free": Balance(free), "staked": Balance(total_stake),
             "total": Balance(free + total_stake), "hotkeys": rows, "stakes": stakes}
 
@@ -503,11 +507,14 @@ def overview(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str
         from btkit.tables import Column, print_table, tao
 
         out.print(f"{wallet.name}  coldkey {cold}", markup=False)
-        out.print(f"  free {tao(free)}   staked {tao(total_stake)}   total {tao(free + total_stake)}", markup=False)
-        print_table(out, [Column("hotkey"), Column("registered (netuid:uid)", "regs"), Column("stake", align="right"),
+        out.print(f"  free {tao(free)}   staked {tao(total_stake)} (TAO value)   total {tao(free + total_stake)}",
+                  markup=False)
+        print_table(out, [Column("hotkey"), Column("registered (netuid:uid)", "regs"),
+                          Column("alpha (netuid: amount)", "alpha", drop=2), Column("TAO value", "value", align="right"),
                           Column("address", kind="address", drop=1)],
                     [[r["name"], ", ".join(f"{x['netuid']}:{x['uid']}" for x in r["registrations"]) or "-",
-                      tao(r["stake"]), r["ss58_address"]] for r in rows])
+                      ", ".join(f"{x['netuid']}: {tao(x['stake'], symbol='α' if x['netuid'] else 'τ')}"
+                                for x in r["stakes"]) or "-", tao(r["stake"]), r["ss58_address"]] for r in rows])
 
     env().result(data, human)
 

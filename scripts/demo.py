@@ -87,7 +87,9 @@ def _run(env: dict[str, str], started: float) -> bool:
     btkit("register", "--netuid", n, "-w", "miners", "-H", "good", "-y", env=env)
     btkit("register", "--netuid", n, "-w", "miners", "-H", "broken", "-y", env=env)
     btkit("register", "--netuid", n, "-w", "miners", "-H", "weak", "--pow", env=env)
-    btkit("stake", "add", "--netuid", n, "-w", "val", "-a", "1000", "-y", env=env)
+    # 1000 TAO into a 1000 TAO pool moves the price a lot: take any price (--unsafe), then show the pool
+    btkit("stake", "add", "--netuid", n, "-w", "val", "-a", "1000", "--unsafe", "-y", env=env)
+    btkit("subnet", "show", "--netuid", n, env=env)
     tasks = {"good": "btkit.neurons.task:Forecast", "weak": "btkit.neurons.task:NaiveForecast",
              "broken": "btkit.neurons.task:BrokenForecast"}
     for hk, task in tasks.items():
@@ -115,6 +117,8 @@ def _run(env: dict[str, str], started: float) -> bool:
     btkit("subnet", "metagraph", "--netuid", n, env=env)
     btkit("subnet", "epoch", "--netuid", n, env=env)
     btkit("wallet", "overview", "-w", "miners", env=env)
+    btkit("stake", "list", "-w", "val", env=env)
+    btkit("subnet", "list", env=env)
     if ranking_ok:
         query_through_gateway(n, env)
     return ranking_ok

@@ -86,6 +86,50 @@ class Calls:
         return Call("SubtensorModule", "remove_stake",
                     {"hotkey": hotkey, "netuid": netuid, "amount_unstaked": amount.rao})
 
+    def add_stake_limit(self, hotkey: str, netuid: int, amount: Balance, limit_price: int,
+                        allow_partial: bool) -> Call:
+        """Stake, buying alpha only while the pool price stays at or under ``limit_price`` (rao of TAO per
+        alpha): a partial fill with ``allow_partial``, else the call fails ``SlippageTooHigh``."""
+        return Call("SubtensorModule", "add_stake_limit", {"hotkey": hotkey, "netuid": netuid,
+                                                           "amount_staked": amount.rao, "limit_price": limit_price,
+                                                           "allow_partial": allow_partial})
+
+    def remove_stake_limit(self, hotkey: str, netuid: int, amount: Balance, limit_price: int,
+                           allow_partial: bool) -> Call:
+        """Unstake ``amount`` alpha (rao), selling only while the price stays at or above ``limit_price``."""
+        return Call("SubtensorModule", "remove_stake_limit", {"hotkey": hotkey, "netuid": netuid,
+                                                              "amount_unstaked": amount.rao,
+                                                              "limit_price": limit_price,
+                                                              "allow_partial": allow_partial})
+
+    def move_stake(self, origin_hotkey: str, destination_hotkey: str, origin_netuid: int, destination_netuid: int,
+                   amount: Balance) -> Call:
+        """Move ``amount`` alpha (rao) of the signer's stake to another hotkey and/or subnet."""
+        return Call("SubtensorModule", "move_stake", {"origin_hotkey": origin_hotkey,
+                                                      "destination_hotkey": destination_hotkey,
+                                                      "origin_netuid": origin_netuid,
+                                                      "destination_netuid": destination_netuid,
+                                                      "alpha_amount": amount.rao})
+
+    def transfer_stake(self, destination_coldkey: str, hotkey: str, origin_netuid: int, destination_netuid: int,
+                       amount: Balance) -> Call:
+        """Give ``amount`` alpha (rao) staked on ``hotkey`` to another coldkey (optionally in another subnet)."""
+        return Call("SubtensorModule", "transfer_stake", {"destination_coldkey": destination_coldkey,
+                                                          "hotkey": hotkey, "origin_netuid": origin_netuid,
+                                                          "destination_netuid": destination_netuid,
+                                                          "alpha_amount": amount.rao})
+
+    def swap_stake(self, hotkey: str, origin_netuid: int, destination_netuid: int, amount: Balance) -> Call:
+        """Swap ``amount`` alpha (rao) staked on ``hotkey`` in one subnet for stake in another."""
+        return Call("SubtensorModule", "swap_stake", {"hotkey": hotkey, "origin_netuid": origin_netuid,
+                                                      "destination_netuid": destination_netuid,
+                                                      "alpha_amount": amount.rao})
+
+    def unstake_all(self, hotkey: str, alpha_only: bool = False) -> Call:
+        """Unstake everything the signer holds on ``hotkey`` (``unstake_all``), or with ``alpha_only``
+        every subnet but root, restaking the TAO on root (``unstake_all_alpha``)."""
+        return Call("SubtensorModule", "unstake_all_alpha" if alpha_only else "unstake_all", {"hotkey": hotkey})
+
     def set_take(self, hotkey: str, take: int, current: int) -> Call:
         """``increase_take`` or ``decrease_take`` of a delegate hotkey to ``take`` (u16 fixed point),
         whichever moves it from ``current``."""
@@ -171,6 +215,16 @@ class Chain(abc.ABC):
     @abc.abstractmethod
     def stakes_of(self, coldkey: str) -> list[StakeInfo]:
         """Every (hotkey, netuid) stake held by ``coldkey``."""
+
+    def pool(self, netuid: int) -> PoolInfo:
+        """A subnet's TAO/alpha pool (netuid 0: root, stable). Chains without dynamic TAO raise ``Unsupported``."""
+        raise Unsupported(f"subnet pools (dynamic TAO) are not available on this {self.kind} node ({self.url})")
+
+    def quote_stake(self, netuid: int, amount: Balance, adding: bool, limit_price: int | None = None) -> StakeQuote:
+        """What staking ``amount`` TAO (``adding``) or unstaking ``amount`` alpha would do now, without
+        doing it (the pool's swap, fee and price impact; ``limit_price`` in rao per alpha). Raises
+        ``ChainRejectedError`` naming the chain's error (e.g. ``Swap.PriceLimitExceeded``)."""
+        raise Unsupported(f"stake quotes (dynamic TAO) are not available on this {self.kind} node ({self.url})")
 
     @abc.abstractmethod
     def hotkey_info(self, hotkey: str) -> HotkeyInfo:

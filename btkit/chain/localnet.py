@@ -18,11 +18,11 @@ from btkit.chain.interface import Chain, DevChain
 from btkit.chain.network import DEFAULT_URL
 from btkit.chain.types import (
     GATEWAY_MARK, AxonInfo, Call, EpochSchedule, Event, Head, HotkeyInfo, Hyperparameters, Metagraph, Neuron,
-    NodeInfo, Registration, StakeInfo, SubmitResult, Subnet, SubnetInfo, Wait, Weights,
+    NodeInfo, PoolInfo, Registration, StakeInfo, StakeQuote, SubmitResult, Subnet, SubnetInfo, Wait, Weights,
 )
 from btkit.errors import BtkitError, ChainRejectedError, NodeUnreachableError, UsageError
 from btkit.extrinsic import build_signed, extrinsic_hash
-from btkit.units import Balance
+from btkit.units import Alpha, Balance
 
 NONCE_RETRIES = 32  # re-signings when a parallel extrinsic of the same signer took the nonce
 
@@ -55,7 +55,8 @@ class ChainQueryError(ChainRejectedError):
 def _rpc_error(method: str, error: dict[str, Any]) -> BtkitError:
     data = error.get("data")
     if isinstance(data, dict) and data.get("error"):
-        return ChainQueryError("SubtensorModule." + str(data["error"]), str(error.get("message")))
+        name = str(data["error"])
+        return ChainQueryError(name if "." in name else "SubtensorModule." + name, str(error.get("message")))
     return RpcCallError(method, error)
 
 
@@ -247,8 +248,16 @@ def _subnet_info(raw: dict[str, Any]) -> SubnetInfo:
     base = _subnet(raw)
     return SubnetInfo(**{k: getattr(base, k) for k in base.__dataclass_fields__}, n=raw["n"], max_n=raw["max_n"],
                       tempo=raw["tempo"], burn=Balance(raw["burn"]), difficulty=raw["difficulty"],
-                      total_stake=Balance(raw["total_stake"]), pending_emission=Balance(raw["pending_emission"]),
-                      recycled=Balance(raw["recycled"]))
+                      total_stake=Alpha(raw["total_stake"]), pending_emission=Alpha(raw["pending_emission"]),
+                      recycled=Balance(raw["recycled"]), pool=_pool(raw["pool"]) if raw.get("pool") else None)
+
+
+def _pool(raw: dict[str, Any]) -> PoolInfo:
+    return PoolInfo(netuid=raw["netuid"], price=raw["price"], tao_in=Balance(raw["tao_in"]),
+                    alpha_in=Alpha(raw["alpha_in"]), alpha_out=Alpha(raw["alpha_out"]),
+                    emission_tao=Balance(raw["emission_tao"]), emission_alpha=Alpha(raw["emission_alpha"]),
+                    moving_price=raw["moving_price"], fee_rate=raw["fee_rate"],
+                    pending_alpha=Alpha(raw["pending_alpha"]), stable=raw["stable"])
 
 
 def _neuron(raw: dict[str, Any]) -> Neuron:
@@ -305,8 +314,18 @@ class LocalnetChain(Chain, DevChain):
         return self.rpc.next_index(address)
 
     def stakes_of(self, coldkey: str) -> list[StakeInfo]:
-        return [StakeInfo(coldkey, s["hotkey"], s["netuid"], Balance(s["stake"]))
+        return [StakeInfo(coldkey, s["hotkey"], s["netuid"], (Alpha if s["netuid"] else Balance)(s["stake"]),
+                          Balance(s["tao_value"]), s["price"])
                 for s in self.rpc.call("subtensor_stakesOf", coldkey)]
+
+    def pool(self, netuid: int) -> PoolInfo:
+        return _pool(self.rpc.call("subtensor_pool", netuid))
+
+    def quote_stake(self, netuid: int, amount: Balance, adding: bool, limit_price: int | None = None) -> StakeQuote:
+        q = self.rpc.call("subtensor_quoteStake", netuid, amount.rao, adding, limit_price)
+        return StakeQuote(netuid=netuid, adding=adding, amount=amount.rao, paid_in=q["paid_in"], fee=q["fee"],
+                          received=q["received"], price_before=q["price_before"], price_after=q["price_after"],
+                          price_impact=q["price_impact"], slippage=q["slippage"], max_at_limit=q.get("max_at_limit"))
 
     def hotkey_info(self, hotkey: str) -> HotkeyInfo:
         return self.hotkey_infos([hotkey])[0]

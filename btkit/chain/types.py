@@ -177,11 +177,71 @@ class SubnetInfo(Subnet):
     total_stake: Balance
     pending_emission: Balance = Balance(0)
     recycled: Balance = Balance(0)
+    pool: "PoolInfo | None" = None
 
     def to_json(self) -> dict[str, Any]:
-        return {**super().to_json(), "n": self.n, "max_n": self.max_n, "tempo": self.tempo, "burn": self.burn,
-                "difficulty": self.difficulty, "total_stake": self.total_stake,
-                "pending_emission": self.pending_emission, "recycled": self.recycled}
+        out = {**super().to_json(), "n": self.n, "max_n": self.max_n, "tempo": self.tempo, "burn": self.burn,
+               "difficulty": self.difficulty, "total_stake": self.total_stake,
+               "pending_emission": self.pending_emission, "recycled": self.recycled}
+        if self.pool is not None:
+            out["pool"] = self.pool.to_json()
+        return out
+
+
+@dataclass(frozen=True)
+class PoolInfo:
+    """A subnet's TAO/alpha pool (dynamic TAO): ``price`` in rao of TAO per 1 alpha (10^9 = 1.0),
+    ``tao_in`` (TAO reserve), ``alpha_in`` (alpha reserve), ``alpha_out`` (alpha outside the pool:
+    stakes, pending emission), ``emission_tao`` / ``emission_alpha``: what the last block gave the
+    subnet (rao per block), ``moving_price`` (the EMA price that sets its emission share, rao per
+    alpha), ``fee_rate`` (u16 / 65535). Root (netuid 0) is ``stable``: price 1, no pool math."""
+
+    netuid: int
+    price: int
+    tao_in: Balance
+    alpha_in: Balance
+    alpha_out: Balance
+    emission_tao: Balance
+    emission_alpha: Balance
+    moving_price: int = 0
+    fee_rate: int = 0
+    pending_alpha: Balance = Balance(0)
+    stable: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"netuid": self.netuid, "price": self.price, "tao_in": self.tao_in, "alpha_in": self.alpha_in,
+                "alpha_out": self.alpha_out, "emission_tao": self.emission_tao, "emission_alpha": self.emission_alpha,
+                "moving_price": self.moving_price, "fee_rate": self.fee_rate, "pending_alpha": self.pending_alpha,
+                "stable": self.stable}
+
+
+@dataclass(frozen=True)
+class StakeQuote:
+    """What staking ``amount`` TAO (``adding``) or unstaking ``amount`` alpha would do now, not done:
+    ``paid_in`` enters the pool, ``fee`` (in the input token) does not, ``received`` is the alpha
+    (adding) or TAO (removing) that comes out; prices in rao per alpha before and after;
+    ``price_impact`` = after / before - 1; ``slippage`` = 1 - received / (received at the price before);
+    ``max_at_limit``: with a limit price, the most input that fills within it."""
+
+    netuid: int
+    adding: bool
+    amount: int
+    paid_in: int
+    fee: int
+    received: int
+    price_before: int
+    price_after: int
+    price_impact: float
+    slippage: float
+    max_at_limit: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = {"netuid": self.netuid, "adding": self.adding, "amount": self.amount, "paid_in": self.paid_in,
+               "fee": self.fee, "received": self.received, "price_before": self.price_before,
+               "price_after": self.price_after, "price_impact": self.price_impact, "slippage": self.slippage}
+        if self.max_at_limit is not None:
+            out["max_at_limit"] = self.max_at_limit
+        return out
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -365,15 +425,22 @@ class HotkeyInfo:
 
 @dataclass(frozen=True)
 class StakeInfo:
-    """Stake of ``coldkey`` on ``hotkey`` in subnet ``netuid``, in rao."""
+    """Stake of ``coldkey`` on ``hotkey`` in subnet ``netuid``: ``stake`` in rao of the subnet's alpha
+    (TAO on root and on chains without dynamic TAO), ``tao_value`` at the pool's price now (no
+    slippage) and ``price`` (rao per alpha) where the chain has pools."""
 
     coldkey: str
     hotkey: str
     netuid: int
     stake: Balance
+    tao_value: Balance | None = None
+    price: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"hotkey": self.hotkey, "netuid": self.netuid, "stake": self.stake}
+        out = {"hotkey": self.hotkey, "netuid": self.netuid, "stake": self.stake}
+        if self.tao_value is not None:
+            out.update(tao_value=self.tao_value, price=self.price)
+        return out
 
 
 @dataclass(frozen=True)

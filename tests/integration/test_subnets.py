@@ -51,6 +51,9 @@ def test_full_flow_through_the_cli(cli, start_node, home):
         r = cli("register", "--netuid", "1", "-w", "alice", "-H", name, "-y", "--json", *net)
         assert r.code == 0, r.stderr
     r = cli("stake", "add", "--netuid", "1", "-a", "250", "-w", "alice", "-H", "m1", "-y", "--json", *net)
+    assert r.code == 2 and "fills within the limit price" in r.json()["error"]["message"]  # 0.5% by default
+    r = cli("stake", "add", "--netuid", "1", "-a", "250", "--tolerance", "1", "-w", "alice", "-H", "m1", "-y",
+            "--json", *net)
     assert r.code == 0, r.stderr
     alpha = r.json()["stake_now"]["rao"]  # alpha bought with 250 TAO at the pool's price (> 1), epochs on top
     assert 100 * TAO < alpha < 250 * TAO

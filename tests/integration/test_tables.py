@@ -11,9 +11,11 @@ TABLES = {
     ("subnet", "metagraph", "--netuid", "1"): ["uid", "stake", "incentive", "dividends", "emission", "consensus",
                                                "trust", "vtrust", "rank", "permit", "updated", "axon", "hotkey"],
     ("subnet", "epoch", "--netuid", "1"): ["uid", "stake", "consensus", "incentive", "dividends", "emission"],
-    ("subnet", "list"): ["netuid", "n", "tempo", "burn", "stake", "started", "owner"],
-    ("wallet", "overview", "-w", "alice"): ["hotkey", "registered (netuid:uid)", "stake", "address"],
-    ("stake", "list", "-w", "alice"): ["netuid", "stake", "hotkey"],
+    ("subnet", "list"): ["netuid", "n", "price", "TAO in", "alpha in", "emission/block", "tempo", "burn", "stake",
+                         "started", "owner"],
+    ("wallet", "overview", "-w", "alice"): ["hotkey", "registered (netuid:uid)", "alpha (netuid: amount)",
+                                            "TAO value", "address"],
+    ("stake", "list", "-w", "alice"): ["netuid", "stake", "price", "TAO value", "hotkey"],
     ("config", "show"): ["key", "value", "source"],
 }
 
@@ -46,7 +48,7 @@ def chain(tmp_path_factory):
     for name in ("m1", "m2", "m3"):
         assert run("register", "--netuid", "1", "-H", name, "-y").code == 0
     assert run("axon", "serve", "--netuid", "1", "--ip", "203.0.113.77", "--port", "8091", "-H", "m1").code == 0
-    assert run("stake", "add", "--netuid", "1", "--amount", "12345.678", "-H", "default", "-y").code == 0
+    assert run("stake", "add", "--netuid", "1", "--amount", "12345.678", "--unsafe", "-H", "default", "-y").code == 0
     assert run("localnet", "mine", "12", "--data-dir", str(home / "node")).code == 0
     assert run("weights", "set", "--netuid", "1", "--uids", "1,2,3", "--weights", "1,2,3").code == 0
     assert run("localnet", "mine", "24", "--data-dir", str(home / "node")).code == 0

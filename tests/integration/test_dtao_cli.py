@@ -1,0 +1,61 @@
+"""Dynamic TAO through the CLI on a real node: quotes, limit orders, moves, pools and values in alpha."""
+
+from __future__ import annotations
+
+from keystore.keys import Keypair
+
+TAO = 10**9
+
+
+def test_stake_commands_in_alpha(cli, start_node, home):
+    node = start_node("instant")
+    net = ["--network", node.url]
+    assert cli("wallet", "regen-coldkey", "--uri", "//Alice", "--no-use-password", "-w", "alice").code == 0
+    for name in ("h1", "h2"):
+        assert cli("wallet", "regen-hotkey", "--uri", f"//Alice//{name}", "-w", "alice", "-H", name).code == 0
+    for name in ("h1", "h2"):
+        assert cli("subnet", "create", "-w", "alice", "-H", name, "-y", "--json", *net).code == 0
+    pool = cli("subnet", "show", "--netuid", "1", "--json", *net).json()["pool"]
+    assert pool["tao_in"]["rao"] >= 1000 * TAO and pool["alpha_in"]["rao"] > 0 and pool["price"] > 0
+
+    # the default 0.5% tolerance refuses a big order before sending it; --partial fills what fits
+    big = cli("stake", "add", "--netuid", "1", "-a", "500", "-w", "alice", "-H", "h1", "-y", "--json", *net)
+    assert big.code == 2 and "SlippageTooHigh" in big.json()["error"]["message"]
+    r = cli("stake", "add", "--netuid", "1", "-a", "500", "--partial", "-w", "alice", "-H", "h1", "-y", "--json", *net)
+    assert r.code == 0, r.stderr
+    partial = r.json()
+    assert partial["tao"]["rao"] < 500 * TAO and partial["alpha"]["rao"] > 0
+    assert partial["quote"]["max_at_limit"] < 500 * TAO
+    assert partial["price_after"] <= partial["limit_price"]
+    r = cli("stake", "add", "--netuid", "1", "-a", "100", "--unsafe", "-w", "alice", "-H", "h1", "-y", "--json", *net)
+    assert r.code == 0, r.stderr
+    added = r.json()
+    assert added["limit_price"] is None and added["quote"]["price_after"] > added["quote"]["price_before"]
+    assert abs(added["alpha"]["rao"] - added["quote"]["received"]) < added["quote"]["received"] // 100
+    alpha = added["stake_now"]["rao"]
+
+    r = cli("stake", "remove", "--netuid", "1", "-a", "10", "--tolerance", "0.2", "-w", "alice", "-H", "h1", "-y",
+            "--json", *net)
+    assert r.code == 0, r.stderr
+    assert r.json()["tao"]["rao"] > 10 * TAO  # the price is above 1 TAO per alpha
+    h2 = Keypair.from_uri("//Alice//h2").ss58_address
+    for args in (("swap", "--origin-netuid", "1", "--dest-netuid", "2", "-a", "5"),
+                 ("move", "--origin-netuid", "1", "-a", "5", "--dest", h2),
+                 ("transfer", "--origin-netuid", "1", "--dest-netuid", "0", "-a", "5", "--dest",
+                  Keypair.from_uri("//Bob").ss58_address)):
+        r = cli("stake", *args, "-w", "alice", "-H", "h1", "-y", "--json", *net)
+        assert r.code == 0, (args, r.stderr)
+    stakes = cli("stake", "list", "-w", "alice", "--json", *net).json()
+    held = {(s["hotkey"], s["netuid"]): s for s in stakes["stakes"]}
+    h1 = Keypair.from_uri("//Alice//h1").ss58_address
+    assert held[(h1, 1)]["stake"]["rao"] < alpha - 15 * TAO  # 25 gone; the owner cut and dividends add ~1 a block
+    assert held[(h1, 2)]["stake"]["rao"] > 0 and held[(h2, 1)]["stake"]["rao"] >= 5 * TAO
+    assert held[(h1, 1)]["stake"]["alpha"]  # alpha amounts say so
+    assert all(s["tao_value"]["rao"] > 0 and s["price"] > 0 for s in stakes["stakes"])
+    overview = cli("wallet", "overview", "-w", "alice", "--json", *net).json()
+    assert overview["staked"]["rao"] > 0 and all(s["tao_value"]["rao"] > 0 for s in overview["stakes"])
+    listed = cli("subnet", "list", "--json", *net).json()["subnets"]
+    assert [s["pool"]["emission_tao"]["rao"] > 0 for s in listed] == [True, True]
+    assert node.client.call("localnet_accounting")["violations"] == []
+    human = cli("subnet", "list", *net)
+    assert human.code == 0 and "/α" in human.stdout
