@@ -74,14 +74,14 @@ def start(chain, keypair, task, cfg: GatewayConfig, scores: Callable[[], dict[in
                 log("gateway-sync-failed", error=f"{type(exc).__name__}: {exc}")
             status = (app.stats.served, sum(app.stats.refused.values()), app.miner_calls, len(view.miners))
             if status != last:  # a live line when something happened, not every sync
-                log("gateway-status", served=status[0], refused=dict(app.stats.refused), miner_calls=status[2],
-                    miners=status[3])
+                log("gateway-status", **app.stats.fields(), miner_calls=status[2], miners=status[3])
                 last = status
 
     threading.Thread(target=sync_loop, daemon=True, name="gateway-sync").start()
     ip = cfg.external_ip or (cfg.host if cfg.host not in ("0.0.0.0", "::") else "127.0.0.1")
     result = chain.submit(keypair, chain.calls.serve_gateway(cfg.netuid, ip, server.port))
     gw = Gateway(app, server, ledger, watcher, stop, client)
-    log("gateway", url=f"http://{ip}:{server.port}", price_rao=cfg.price_rao, pay_to=cfg.pay_to if cfg.price_rao else "",
-        miners=len(view.miners), announced=result.success, error=result.error or "")
+    log("gateway", url=f"http://{ip}:{server.port}", price_rao=cfg.price_rao,
+        pay_to=cfg.pay_to if cfg.price_rao else None, miners=len(view.miners), announced=result.success,
+        error=result.error)
     return gw

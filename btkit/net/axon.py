@@ -81,6 +81,15 @@ class Stats:
     def refuse(self, reason: str) -> None:
         self.refused[reason] = self.refused.get(reason, 0) + 1
 
+    def fields(self) -> dict[str, Any]:
+        """What every status line shows, the same way: ``served``, ``refused`` (the total),
+        ``refused_by`` (reason -> count, only when some were refused) and ``errors``."""
+        out: dict[str, Any] = {"served": self.served, "refused": sum(self.refused.values())}
+        if self.refused:
+            out["refused_by"] = dict(self.refused)
+        out["errors"] = self.errors
+        return out
+
 
 @dataclass
 class Request:

@@ -47,7 +47,7 @@ def run(chain, keypair, cfg: MinerConfig, log: Log) -> None:
         ip = cfg.external_ip or (cfg.host if cfg.host not in ("0.0.0.0", "::") else "127.0.0.1")
         result = chain.submit(keypair, chain.calls.serve_axon(cfg.netuid, ip, port))
         log("serving", uid=uid, hotkey=keypair.ss58_address, url=f"http://{ip}:{port}", task=task.name,
-            announced=result.success, error=result.error or "")
+            announced=result.success, error=result.error)
         threading.Thread(target=loop, daemon=True).start()
 
     def loop() -> None:
@@ -56,8 +56,7 @@ def run(chain, keypair, cfg: MinerConfig, log: Log) -> None:
                 mg = sync_peers(chain, cfg.netuid, peers)
                 me = mg.by_hotkey(keypair.ss58_address)
                 log("status", block=mg.block, uid=me.uid if me else None,
-                    incentive=round(u16_to_float(me.incentive), 4) if me else 0, served=app.stats.served,
-                    refused=sum(app.stats.refused.values()), errors=app.stats.errors)
+                    incentive=round(u16_to_float(me.incentive), 4) if me else 0, **app.stats.fields())
             except Exception as exc:  # keep serving through a node hiccup
                 log("sync-failed", error=f"{type(exc).__name__}: {exc}")
 
@@ -65,4 +64,4 @@ def run(chain, keypair, cfg: MinerConfig, log: Log) -> None:
         serve(app, cfg.host, cfg.port, on_started)
     finally:
         stop.set()
-        log("stopped", served=app.stats.served, refused=app.stats.refused)
+        log("stopped", **app.stats.fields())

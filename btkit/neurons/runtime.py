@@ -14,7 +14,11 @@ from btkit.errors import BtkitError
 
 
 class Log:
-    """One line per event on stderr: ``text`` for people, ``json`` for machines."""
+    """One line per event on stderr: ``text`` for people, ``json`` for machines.
+
+    A field that is None or empty (no error, no failures) is left out of a text line and kept in JSON
+    (``null``, ``{}``): a text line never shows an empty ``error=``.
+    """
 
     def __init__(self, fmt: str = "text", name: str = "neuron") -> None:
         self.fmt, self.name = fmt, name
@@ -26,7 +30,7 @@ class Log:
                 sys.stderr.write(json.dumps({"ts": round(time.time(), 3), "who": self.name, "event": event,
                                              **fields}) + "\n")
             else:
-                extra = "  ".join(f"{k}={v}" for k, v in fields.items())
+                extra = "  ".join(f"{k}={v}" for k, v in fields.items() if v is not None and v != {} and v != "")
                 sys.stderr.write(f"{time.strftime('%H:%M:%S')} {self.name} {event}  {extra}\n")
             sys.stderr.flush()
 

@@ -103,7 +103,7 @@ def step(chain, keypair, cfg, task, scores, client, rng, log) -> None:
         round_scores[r.uid] = round(scores.update(r.uid, r.hotkey, s, cfg.alpha), 4)
     scores.save()
     failures = {r.uid: r.error for r in replies if not r.ok}
-    set_now = ""
+    set_now = None
     if mg.block - me.last_update >= hp.weights_rate_limit:
         uids, values = weights_from(scores)
         if uids and me.validator_permit:
