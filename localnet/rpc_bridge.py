@@ -123,6 +123,8 @@ class Bridge:
         finally:
             for task in tasks:
                 task.cancel()
+            # either side closing ends the pair; a closed connection's error is no news
+            await asyncio.gather(*tasks, return_exceptions=True)
             await upstream.close()
             try:
                 await send({"type": "websocket.close", "code": 1000})

@@ -121,8 +121,11 @@ class Engine:
             self.tasks.append(asyncio.get_running_loop().create_task(self._watch_subnets()))
 
     async def _interval_mining(self) -> None:
-        while True:
-            await asyncio.sleep(self.config.block_time)
+        loop = asyncio.get_running_loop()
+        next_tick = loop.time()
+        while True:  # a block every block_time; one that takes longer delays the next, never doubles up
+            next_tick = max(next_tick + self.config.block_time, loop.time())
+            await asyncio.sleep(next_tick - loop.time())
             try:
                 await asyncio.to_thread(self.rpc.new_blocks, 1)
             except Exception as exc:  # noqa: BLE001 - keep mining; the log tells why a block failed

@@ -30,10 +30,22 @@ def _post(url: str, method: str, *params):
                          timeout=30).json()
 
 
+_clients: list = []
+
+
 def _sdk(url: str):
     import bittensor as bt
 
-    return bt.Subtensor(network=url)
+    _clients.append(bt.Subtensor(network=url))
+    return _clients[-1]
+
+
+@pytest.fixture(autouse=True)
+def _close_sdk_clients():
+    """The SDK keeps a WebSocket session per client: close them before the engines stop."""
+    yield
+    while _clients:
+        _clients.pop().close()
 
 
 def _transfer(url: str, uri: str, dest: str, tao: int) -> None:
