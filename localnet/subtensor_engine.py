@@ -110,29 +110,29 @@ class Engine:
         self.config = config
         self.upstream = upstream
         self.rpc = chopsticks.Rpc(upstream)
-        self.netuids: set[int] = set()
+        self.netuids: set[int] | None = None  # known subnets; None until the first head is seen
         self.tasks: list[asyncio.Task] = []
 
     def on_startup(self) -> None:
         if self.config.mining == "interval":
             self.tasks.append(asyncio.get_running_loop().create_task(self._interval_mining()))
         if not self.config.mainnet_limits:
-            self.netuids = self._netuids(None)
             self.tasks.append(asyncio.get_running_loop().create_task(self._watch_subnets()))
 
     async def _interval_mining(self) -> None:
+        rpc = chopsticks.Rpc(self.upstream)  # its own HTTP session: the watcher's runs in another thread
         loop = asyncio.get_running_loop()
         next_tick = loop.time()
         while True:  # a block every block_time; one that takes longer delays the next, never doubles up
             next_tick = max(next_tick + self.config.block_time, loop.time())
             await asyncio.sleep(next_tick - loop.time())
             try:
-                await asyncio.to_thread(self.rpc.new_blocks, 1)
+                await asyncio.to_thread(rpc.new_blocks, 1)
             except Exception as exc:  # noqa: BLE001 - keep mining; the log tells why a block failed
                 log(f"interval block failed: {exc}")
 
-    def _netuids(self, at: str | None) -> set[int]:
-        keys = self.rpc("state_getKeysPaged", NETWORKS_ADDED, 1000, None, at)
+    def _netuids(self) -> set[int]:
+        keys = self.rpc("state_getKeysPaged", NETWORKS_ADDED, 1000)
         return {int.from_bytes(bytes.fromhex(k[-4:]), "little") for k in keys}
 
     async def _watch_subnets(self) -> None:
@@ -146,8 +146,8 @@ class Engine:
                     await ws.send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "chain_subscribeNewHeads",
                                               "params": []}))
                     async for _ in ws:
-                        netuids = await asyncio.to_thread(self._netuids, None)
-                        new = netuids - self.netuids
+                        netuids = await asyncio.to_thread(self._netuids)
+                        new = netuids - (netuids if self.netuids is None else self.netuids)
                         if new:
                             await asyncio.to_thread(self.rpc.set_storage, subtensor_dev.registrations_per_interval(new))
                             log(f"relaxed registrations per interval on new subnet(s) {sorted(new)}")

@@ -132,6 +132,7 @@ def test_bittensor_sdk_script_transfers_stakes_and_reads(subtensor_node):
     assert out["spec_version"] == 218
     assert out["dest"] == 3 * 10**9
     assert out["owner"] == ALICE and out["neuron_count"] == 2  # owner + the burned registration
+    assert out["target_registrations"] == 256  # init_new_network wrote 1; the engine raised it again
     assert out["weights"] == [[0, 1], [1, 65535]]  # set right after registering: WeightsSetRateLimit relaxed
     assert out["alpha_after"] > out["alpha_before"]  # the stake landed (spec 218's pool math is a prototype's)
     assert out["alice_after"] <= out["alice_before"] - 3 * 10**9 - 10 * 10**9

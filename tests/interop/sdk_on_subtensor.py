@@ -62,7 +62,8 @@ def main(url: str) -> dict:
     out.update(netuid=netuid, neuron_count=info.neuron_count, tempo=info.tempo,
                owner=str(sub.query(("SubtensorModule", "SubnetOwner"), [netuid])),
                alpha_before=int(alpha_before), alpha_after=int(sub.query(("SubtensorModule", "Alpha"), stake_key)),
-               alice_after=sub.balances.get(alice.ss58_address).rao, weights=[list(w) for w in weights])
+               alice_after=sub.balances.get(alice.ss58_address).rao, weights=[list(w) for w in weights],
+               target_registrations=sub.query(("SubtensorModule", "TargetRegistrationsPerInterval"), [netuid]))
     return out
 
 
