@@ -41,7 +41,8 @@ ERRORS: dict[str, tuple[str, str]] = {
         "staking is off until the subnet owner runs start_call", "the owner runs `btkit subnet create` without "
         "--no-start, or start_call"),
     S + "HotKeyAccountNotExists": (
-        "the hotkey is not registered on this subnet", "register it first (`btkit register --netuid N`)"),
+        "the hotkey is unknown to the chain (no coldkey owns it yet)",
+        "register it on a subnet first (`btkit register --netuid N`)"),
     S + "AmountTooLow": ("the amount is below the minimum stake operation (0.002 TAO)",
                          "stake or unstake at least 0.002 TAO; a smaller position is emptied with "
                          "`btkit stake remove --all`"),
@@ -50,6 +51,22 @@ ERRORS: dict[str, tuple[str, str]] = {
     S + "StakingOperationRateLimitExceeded": (
         "staking and unstaking the same hotkey on the same subnet in one block is not allowed",
         "retry in the next block"),
+    S + "SlippageTooHigh": (
+        "the order does not fill within its limit price (the pool's price would move past it)",
+        "raise --tolerance, add --partial to fill what fits, or stake a smaller amount"),
+    S + "InsufficientLiquidity": (
+        "the pool cannot take this swap (over 1000 x its reserve, or it would pay out nothing)",
+        "swap a smaller amount; see the pool with `btkit subnet show --netuid N`"),
+    S + "SubnetNotExists": ("the subnet does not exist", "see `btkit subnet list`"),
+    S + "SameNetuid": ("origin and destination are the same stake", "pick another hotkey, coldkey or subnet"),
+    S + "TransferDisallowed": ("stake transfers are disabled on this subnet", "move or unstake it instead"),
+    S + "CannotAffordLockCost": (
+        "the coldkey cannot pay the subnet lock cost", "see `btkit subnet create-cost`; fund the coldkey"),
+    "Swap.PriceLimitExceeded": (
+        "the pool's price is already past the limit price", "use a limit on the other side of the current price "
+        "(see `btkit subnet show --netuid N`)"),
+    "Swap.SwapInputTooLarge": ("the input is over 1000 x the pool's reserve", "swap a smaller amount"),
+    "Swap.ReservesTooLow": ("the pool's reserve is too small for this swap", "swap a larger amount or wait"),
     S + "DelegateTakeTooLow": ("an increase must be above the current take", "use a higher --take"),
     S + "DelegateTakeTooHigh": ("the take must be at most 18% (or below the current take for a decrease)",
                                 "use a lower --take"),
