@@ -192,3 +192,21 @@ def test_unstake_all_and_unstake_all_alpha(chain):
     assert chain.stake(HK, BOB, 1) == 0 and chain.stake(HK, BOB, 0) > 14 * TAO
     chain.ok(BOB, "unstake_all", hotkey=HK)
     assert chain.stake(HK, BOB, 0) == 0 and free - chain.free(BOB) < TAO // 50  # fees only
+
+
+def test_profiles_and_emission_switch():
+    """Dev: a new subnet emits at once and its moving price settles in tens of blocks; mainnet:
+    subtensor's values (emission off until sudo enables it, 4-week EMA), ``sudo_set_subnet_emission_enabled``."""
+    from localnet.runtime import coinbase
+
+    dev, main = Chain("dev"), Chain("mainnet")
+    for c in (dev, main):
+        c.subnet(ALICE, OWNER_HK)
+        c.mine(20)
+    assert dev.state["emission_last:1"]["tao"] > 0 and dev.state["moving_price:1"] > (1 << 32) // 2
+    assert main.state["emission_last:1"]["tao"] == 0 and main.state["moving_price:1"] < (1 << 32) // 1000
+    assert coinbase.ema_params(main.state) == (12_885, 201_600) and main.state["hp:1"]["tempo"] == 360
+    main.fails(BOB, "AdminUtils.sudo_set_subnet_emission_enabled", "BadOrigin", netuid=1, enabled=True)
+    main.ok(ALICE, "AdminUtils.sudo_set_subnet_emission_enabled", netuid=1, enabled=True)
+    main.mine(1)
+    assert main.state["emission_last:1"]["tao"] > 0
