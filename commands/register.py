@@ -63,7 +63,7 @@ def _register_pow(chain, wallet, hotkey, netuid: int, processes, device: str, ti
     check_registration(chain, netuid, hot.ss58_address, cold.ss58_address, pow_=True)  # before hours of work
 
     def difficulty() -> int:
-        return chain.hyperparameters(netuid).pow_difficulty
+        return chain.pow_difficulty(netuid)
 
     def prefix_for(block_hash: bytes) -> bytes:
         return chain.pow_prefix(netuid, block_hash, hot.public_key, cold.public_key)

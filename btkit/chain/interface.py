@@ -283,6 +283,11 @@ class Chain(abc.ABC):
     """Blocks after its work block at which a PoW search starts over on a fresh block (the seal must
     be included while the chain still accepts its work block)."""
 
+    def pow_difficulty(self, netuid: int) -> int:
+        """The difficulty a PoW seal on ``netuid`` must meet now (btkit's localnet: ``difficulty`` clamped
+        to [min, max], ``Hyperparameters.pow_difficulty``)."""
+        return self.hyperparameters(netuid).pow_difficulty
+
     def pow_prefix(self, netuid: int, block_hash: bytes, hotkey_public: bytes, coldkey_public: bytes) -> bytes:
         """The bytes btkit's PoW solvers hash with a nonce for registering on ``netuid`` at the block
         ``block_hash``; ``Calls.register`` takes the seal. Backends without PoW raise ``Unsupported``."""

@@ -32,7 +32,7 @@ from btkit.units import Balance
 from keystore.keys import Keypair
 
 # fixture names of the backends the scenarios run against (each returns a ``Backend``)
-BACKEND_FIXTURES = ["localnet_backend"]
+BACKEND_FIXTURES = ["localnet_backend", "subtensor_backend"]
 
 
 @dataclass
@@ -44,6 +44,7 @@ class Backend:
     advance: Callable[[int], Any]  # produce N blocks
     checkpoint: Callable[[], Any]  # a token for restore
     restore: Callable[[Any], Any]  # back to the checkpoint's state and head
+    stage_subnet: Callable[[int], Any] = lambda netuid: None  # test-only staging of a new subnet
 
 
 @pytest.fixture(scope="session")
@@ -69,3 +70,40 @@ def backend(request) -> Backend:
     token = b.checkpoint()
     yield b
     b.restore(token)
+
+
+@pytest.fixture(scope="session")
+def subtensor_backend(subtensor_node):
+    """The real subtensor runtime (spec 218 under chopsticks, btkit's subtensor engine, instant blocks)
+    through the ``subtensor`` backend over WebSocket; isolation by ``dev_setHead``.
+
+    Staging: spec 218 seeds a new subnet's pool with 1 rao of alpha (its stake math is broken,
+    shared/fixtures/subtensor/README.md), so ``stage_subnet`` prices the pool at 1 TAO per alpha
+    with ``dev_setStorage``; the economics are not under test here, the calls and their effects are.
+    """
+    from localnet.genesis import SUDO_URI
+
+    chain = connect(subtensor_node.ws_url)
+    pool = "0x" + (10**12).to_bytes(8, "little").hex()
+
+    def fund(address: str, amount: Balance) -> None:
+        subtensor_node.rpc.set_storage({"System": {"Account": [[[address], {"providers": 1,
+                                                                            "data": {"free": amount.rao}}]]}})
+
+    def stage_subnet(netuid: int) -> None:
+        subtensor_node.rpc.set_storage({"SubtensorModule": {"SubnetTAO": [[[netuid], pool]],
+                                                            "SubnetAlphaIn": [[[netuid], pool]]}})
+
+    def checkpoint() -> str:
+        # dev_setStorage writes into the head block's state: build a block to write into, so that
+        # going back to this head also drops what the test funded
+        head = subtensor_node.snapshot()
+        subtensor_node.mine(1)
+        return head
+
+    try:
+        yield Backend(name="subtensor", chain=chain, sudo=Keypair.from_uri(SUDO_URI), fund=fund,
+                      advance=lambda n: subtensor_node.jump(n) if n > 0 else None,
+                      checkpoint=checkpoint, restore=subtensor_node.revert, stage_subnet=stage_subnet)
+    finally:
+        chain.close()

@@ -32,6 +32,7 @@ def new_subnet(backend) -> tuple[int, Keypair, Keypair]:
     backend.fund(owner.ss58_address, chain.lock_cost() + Balance.from_tao(100))
     result = submit_ok(chain, owner, chain.calls.register_network(owner_hot.ss58_address))
     netuid = result.event("NetworkAdded")["netuid"]
+    backend.stage_subnet(netuid)
     start = chain.calls.start_call(netuid)
     if start is not None:
         submit_ok(chain, owner, start)
@@ -216,13 +217,14 @@ def test_register_by_proof_of_work(backend):
     chain = backend.chain
     netuid, _, _ = new_subnet(backend)
     submit_ok(chain, backend.sudo, chain.calls.set_hyperparameter(netuid, "difficulty", 10_000))
+    submit_ok(chain, backend.sudo, chain.calls.set_hyperparameter(netuid, "pow_registration_allowed", True))
     hp = chain.hyperparameters(netuid)
-    assert hp.pow_registration_allowed and hp.pow_difficulty <= 10_000
+    assert hp.pow_registration_allowed and chain.pow_difficulty(netuid) <= 10_000
     cold, hot = key("pow-cold"), key("pow-hot")
     solver = MultiProcessSolver(1)
     try:
         solution = solve(chain, solver, lambda bh: chain.pow_prefix(netuid, bh, hot.public_key, cold.public_key),
-                         lambda: chain.hyperparameters(netuid).pow_difficulty, timeout=60)
+                         lambda: chain.pow_difficulty(netuid), timeout=60, refresh_after=chain.pow_refresh_after)
     finally:
         solver.close()
     result = submit_ok(chain, hot, chain.calls.register(netuid, solution.work_block, solution.nonce, solution.work,

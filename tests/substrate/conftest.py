@@ -16,6 +16,7 @@ TAO = 10**9
 @pytest.fixture
 def node(subtensor_node):
     head = subtensor_node.snapshot()
+    subtensor_node.mine(1)  # dev_setStorage writes into the head's state: never into the one we go back to
     yield subtensor_node
     subtensor_node.revert(head)
 

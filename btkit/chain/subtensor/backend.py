@@ -168,6 +168,17 @@ class SubtensorChain(Chain):
     # -- proofs of work and commits ----------------------------------------------------
     pow_refresh_after = 1  # do_registration: the inclusion block must be < work block + 3
 
+    def pow_difficulty(self, netuid: int) -> int:
+        """``Difficulty[netuid]`` as is: subtensor's ``get_difficulty`` does not clamp it to
+        ``MinDifficulty``/``MaxDifficulty`` (those bound only its adjustment; registration.rs)."""
+        self._require_subnet(netuid)
+        return int(self.storage.one(S, "Difficulty", [netuid]))
+
+    def weight_commits(self, netuid: int, hotkey: str) -> list[tuple[str, int]]:
+        """``WeightCommits[netuid][hotkey]``: (hash, commit block) of each unrevealed commit, oldest first."""
+        commits = self.storage.one(S, "WeightCommits", [netuid, hotkey]) or []
+        return [(str(c[0]), int(c[1])) for c in commits]
+
     def pow_prefix(self, netuid: int, block_hash: bytes, hotkey_public: bytes, coldkey_public: bytes) -> bytes:
         """subtensor's challenge: keccak256(block_hash || hotkey) (``hash_block_and_hotkey``); the coldkey
         is not part of the seal. The work block must be one of the 3 latest (``do_registration``)."""

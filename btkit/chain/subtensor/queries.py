@@ -12,7 +12,7 @@ import ipaddress
 from typing import Any
 
 from btkit.chain.subtensor.storage import Reader
-from btkit.chain.types import AxonInfo, Hyperparameters, Metagraph, Neuron, Subnet, SubnetInfo
+from btkit.chain.types import GATEWAY_MARK, AxonInfo, Hyperparameters, Metagraph, Neuron, Subnet, SubnetInfo
 from btkit.units import Balance
 
 S = "SubtensorModule"
@@ -80,7 +80,8 @@ def axon(raw: dict[str, Any] | None) -> AxonInfo | None:
         return None
     ip_type = int(raw["ip_type"])
     ip = str(ipaddress.IPv4Address(raw["ip"]) if ip_type == 4 else ipaddress.IPv6Address(raw["ip"]))
-    return AxonInfo(ip, int(raw["port"]), ip_type, int(raw["protocol"]), int(raw["version"]), int(raw["block"]))
+    return AxonInfo(ip, int(raw["port"]), ip_type, int(raw["protocol"]), int(raw["version"]), int(raw["block"]),
+                    gateway=int(raw.get("placeholder1") or 0) == GATEWAY_MARK)
 
 
 def metagraph(reader: Reader, netuid: int) -> Metagraph:
