@@ -1,4 +1,4 @@
-"""`subnet metagraph --json` on a full subnet of 256 uids: end to end (a CLI process) and the
+"""`subnet metagraph --json` (and its table at 80 columns) on a full subnet of 256 uids: end to end (a CLI process) and the
 RPC call alone; the reference is `btkit --help` in the same run (CLI start-up floor). One JSON line.
 """
 
@@ -49,12 +49,16 @@ def main() -> None:
             c.call("subtensor_metagraph", 1)
             rpc_times.append(time.perf_counter() - t)
         env = dict(os.environ, BTKIT_HOME=d)
-        cli, helps = [], []
+        cli, tables, helps = [], [], []
         for _ in range(RUNS):
             t = time.perf_counter()
             out = subprocess.run([sys.executable, "-m", "btkit", "subnet", "metagraph", "--netuid", "1", "--json",
                                   "--network", info["url"]], capture_output=True, env=env, cwd=ROOT, check=True)
             cli.append(time.perf_counter() - t)
+            t = time.perf_counter()  # the table a person reads, fitted to 80 columns
+            subprocess.run([sys.executable, "-m", "btkit", "subnet", "metagraph", "--netuid", "1", "--network",
+                            info["url"]], capture_output=True, env=dict(env, COLUMNS="80"), cwd=ROOT, check=True)
+            tables.append(time.perf_counter() - t)
             t = time.perf_counter()
             subprocess.run([sys.executable, "-m", "btkit", "--help"], capture_output=True, env=env, cwd=ROOT)
             helps.append(time.perf_counter() - t)
@@ -62,6 +66,7 @@ def main() -> None:
         control.down(Path(d))
     cli_s, help_s = statistics.median(cli), statistics.median(helps)
     print(json.dumps({"bench": "metagraph", "uids": 256, "cli_metagraph_json_s": round(cli_s, 4),
+                      "cli_metagraph_table80_s": round(statistics.median(tables), 4),
                       "rpc_metagraph_s": round(statistics.median(rpc_times), 4),
                       "btkit_help_s_reference": round(help_s, 4), "cli_ratio_vs_help": round(cli_s / help_s, 2)}))
 

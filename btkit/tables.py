@@ -113,7 +113,7 @@ def render(columns: Sequence[Column], rows: Sequence[Sequence[str]],
 
 
 def print_lines(out: Any, lines: Sequence[str], indent: str = "", hang: int = 4) -> None:
-    """Print prose lines wrapped at the terminal's width (whole with --wide or on a pipe); a wrapped
+    """Print prose lines on ``out`` (``btkit.output.Output``) wrapped at the terminal's width (whole with --wide or on a pipe); a wrapped
     line continues ``hang`` spaces further in."""
     import textwrap
 
@@ -123,15 +123,15 @@ def print_lines(out: Any, lines: Sequence[str], indent: str = "", hang: int = 4)
     width = None if env.wide else terminal_width(env.stdout)
     for text in lines:
         if width is None:
-            out.print(indent + text, markup=False, highlight=False, soft_wrap=True)
+            out.line(indent + text)
             continue
         for part in textwrap.wrap(text, width=width - len(indent), subsequent_indent=" " * hang,
                                   break_long_words=False, break_on_hyphens=False) or [""]:
-            out.print(indent + part, markup=False, highlight=False, soft_wrap=True)
+            out.line(indent + part)
 
 
 def print_table(out: Any, columns: Sequence[Column], rows: Sequence[Sequence[str]], title: str | None = None) -> None:
-    """Print the table on ``out`` (the stdout console) at the terminal's width, or whole with --wide;
+    """Print the table on ``out`` (``btkit.output.Output``) at the terminal's width, or whole with --wide;
     a note on stderr names the columns left out."""
     from btkit.output import get_env
 
@@ -139,8 +139,8 @@ def print_table(out: Any, columns: Sequence[Column], rows: Sequence[Sequence[str
     width = None if env.wide else terminal_width(env.stdout)
     lines, dropped = render(columns, rows, width)
     if title:
-        out.print(title, markup=False, highlight=False)
+        out.line(title)
     for text in lines:
-        out.print(text, markup=False, highlight=False, soft_wrap=True)
+        out.line(text)
     if dropped:
         env.info(f"({', '.join(dropped)} left out at {width} columns; --wide shows every column)")

@@ -77,7 +77,7 @@ def list_(network: Optional[str] = Network) -> None:
         from btkit.units import price_str
 
         if not subnets:
-            out.print("no subnets yet: create one with `btkit subnet create`")
+            out.line("no subnets yet: create one with `btkit subnet create`")
             return
         print_table(out, SUBNET_COLUMNS, [
             [str(s.netuid), f"{s.n}/{s.max_n}", price_str(s.pool.price) if s.pool else "-",
@@ -253,16 +253,16 @@ def epoch(netuid: int = Netuid, network: Optional[str] = Network) -> None:
                           f"recycled; next epoch at block {nxt['next_epoch_block']}"])
         rows = {uid: row for uid, row in weights.items() if row}
         if rows:
-            out.print("\nweights (validator uid -> uid:weight)")
+            out.line("\nweights (validator uid -> uid:weight)")
             print_lines(out, [f"{uid:>4} -> " + ", ".join(f"{j}:{w / 65535:.3f}" for j, w in row)
                               for uid, row in sorted(rows.items())], indent="  ", hang=10)
-        out.print()
+        out.line()
         print_table(out, EPOCH_COLUMNS, [
             [str(r["uid"]), amount(r["stake"]), u16(r["consensus"]), u16(r["incentive"]), u16(r["dividends"]),
              amount(r["emission"])] for r in record["explain"]])
         why = [f"uid {r['uid']:>4}: " + "; ".join(r["reasons"]) for r in record["explain"] if r["reasons"]]
         if why:
-            out.print("\nwhy nothing")
+            out.line("\nwhy nothing")
             print_lines(out, why, indent="  ", hang=12)
 
     env().result(data, human)

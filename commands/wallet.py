@@ -504,11 +504,11 @@ def overview(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str
             "total": Balance(free + total_stake), "hotkeys": rows, "stakes": stakes}
 
     def human(out) -> None:
-        from btkit.tables import Column, print_table, tao
+        from btkit.tables import Column, print_lines, print_table, tao
 
-        out.print(f"{wallet.name}  coldkey {cold}", markup=False)
-        out.print(f"  free {tao(free)}   staked {tao(total_stake)} (TAO value)   total {tao(free + total_stake)}",
-                  markup=False)
+        print_lines(out, [f"{wallet.name}  coldkey {cold}"])
+        print_lines(out, [f"free {tao(free)}   staked {tao(total_stake)} (TAO value)   total {tao(free + total_stake)}"],
+                    indent="  ")
         print_table(out, [Column("hotkey"), Column("registered (netuid:uid)", "regs"),
                           Column("alpha (netuid: amount)", "alpha", drop=2), Column("TAO value", "value", align="right"),
                           Column("address", kind="address", drop=1)],
