@@ -142,7 +142,8 @@ def remove(netuid: int = Netuid,
 
 
 def _transition(kind: str, origin_netuid: int, dest_netuid: int, amount: str, dest: Optional[str], wallet_path,
-                wallet_name, hotkey, hotkey_ss58, password_file, network, dry_run: bool, wait_for: str) -> None:
+                wallet_name, hotkey, hotkey_ss58, password_file, network, dry_run: bool, wait_for: str,
+                tolerance: float | None = None, partial: bool = False) -> None:
     """move (another hotkey), transfer (another coldkey) or swap (another subnet) of alpha."""
     from btkit.chain import Unsupported
     from btkit.units import Alpha, Balance
@@ -171,6 +172,11 @@ def _transition(kind: str, origin_netuid: int, dest_netuid: int, amount: str, de
         c = chain.calls.move_stake(hk, target, origin_netuid, dest_netuid, value)
     elif kind == "transfer":
         c = chain.calls.transfer_stake(target, hk, origin_netuid, dest_netuid, value)
+    elif tolerance is not None and estimate:  # a limit on the price ratio origin / destination
+        ratio = chain.pool(origin_netuid).price * 10**9 // max(chain.pool(dest_netuid).price, 1)
+        limit = int(ratio * (1 - tolerance))
+        estimate += f"; limit ratio {limit / 1e9:.6f} (tolerance {tolerance:.2%}, partial fills {'on' if partial else 'off'})"
+        c = chain.calls.swap_stake_limit(hk, origin_netuid, dest_netuid, value, limit, partial)
     else:
         c = chain.calls.swap_stake(hk, origin_netuid, dest_netuid, value)
     confirm_send(chain, wallet.coldkeypub().ss58_address, c, f"{kind.capitalize()} {value} ({who}, {where}){estimate}?",
@@ -217,13 +223,14 @@ def transfer(origin_netuid: int = OriginNetuid, dest_netuid: Optional[int] = Des
 @app.command()
 def swap(origin_netuid: int = OriginNetuid, dest_netuid: int = typer.Option(..., "--dest-netuid",
                                                                             help="Subnet it goes to."),
-         amount: str = AlphaAmount, wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
+         amount: str = AlphaAmount, tolerance: float = Tolerance, partial: bool = Partial, unsafe: bool = Unsafe,
+         wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
          hotkey: Optional[str] = Hotkey, hotkey_ss58: Optional[str] = HotkeySS58,
          password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
          dry_run: bool = DryRun, wait_for: str = WaitFor) -> None:
     """Swap stake from one subnet to another (same hotkey): sold on one pool, bought on the other."""
     _transition("swap", origin_netuid, dest_netuid, amount, None, wallet_path, wallet_name, hotkey, hotkey_ss58,
-                password_file, network, dry_run, wait_for)
+                password_file, network, dry_run, wait_for, None if unsafe else tolerance, partial)
 
 
 @app.command("list")

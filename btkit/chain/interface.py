@@ -125,6 +125,15 @@ class Calls:
                                                       "destination_netuid": destination_netuid,
                                                       "alpha_amount": amount.rao})
 
+    def swap_stake_limit(self, hotkey: str, origin_netuid: int, destination_netuid: int, amount: Balance,
+                         limit_price: int, allow_partial: bool) -> Call:
+        """``swap_stake`` only while origin price / destination price stays at or above ``limit_price``
+        (rao per rao: 10^9 = equal prices)."""
+        return Call("SubtensorModule", "swap_stake_limit", {"hotkey": hotkey, "origin_netuid": origin_netuid,
+                                                            "destination_netuid": destination_netuid,
+                                                            "alpha_amount": amount.rao, "limit_price": limit_price,
+                                                            "allow_partial": allow_partial})
+
     def unstake_all(self, hotkey: str, alpha_only: bool = False) -> Call:
         """Unstake everything the signer holds on ``hotkey`` (``unstake_all``), or with ``alpha_only``
         every subnet but root, restaking the TAO on root (``unstake_all_alpha``)."""

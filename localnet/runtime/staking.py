@@ -308,7 +308,7 @@ def unstake_all_alpha(ctx: Context, hotkey: str) -> None:
 
 # -- moves (move_stake.rs) -----------------------------------------------------------------
 def _validate_transition(ctx: Context, dest_coldkey: str, origin_hotkey: str, dest_hotkey: str, origin: int,
-                         dest: int, alpha: int) -> None:
+                         dest: int, alpha: int, max_amount: int, partial: bool | None) -> None:
     state = ctx.state
     if ctx.signer == dest_coldkey and origin_hotkey == dest_hotkey and origin == dest:
         raise DispatchError(S + "SameNetuid", "origin and destination are the same stake")
@@ -326,15 +326,23 @@ def _validate_transition(ctx: Context, dest_coldkey: str, origin_hotkey: str, de
         if value <= MIN_STAKE:
             raise DispatchError(S + "AmountTooLow", f"the stake moved is worth {as_tao(value)}, "
                                                     f"not over {as_tao(MIN_STAKE)}")
+        if partial is False and alpha > max_amount:
+            raise DispatchError(S + "SlippageTooHigh", f"only {max_amount} alpha move within the limit price")
 
 
 def _transition(ctx: Context, dest_coldkey: str, origin_hotkey: str, dest_hotkey: str, origin: int, dest: int,
-                alpha: int) -> int:
+                alpha: int, limit_price: int | None = None, partial: bool | None = None) -> int:
     """``transition_stake_internal``: within a subnet the alpha moves as is; across subnets it is
     sold on the origin pool and the TAO bought into the destination pool (one fee: none on root)."""
     state = ctx.state
     alpha = min(alpha, stake_of(state, origin_hotkey, ctx.signer, origin))
-    _validate_transition(ctx, dest_coldkey, origin_hotkey, dest_hotkey, origin, dest, alpha)
+    most = alpha
+    if origin != dest and limit_price is not None:
+        _require_subnet(state, origin)
+        _require_subnet(state, dest)
+        most = swap.max_amount_move(state, origin, dest, limit_price)
+    _validate_transition(ctx, dest_coldkey, origin_hotkey, dest_hotkey, origin, dest, alpha, most, partial)
+    alpha = min(alpha, most)
     if origin == dest:
         debit(state, origin_hotkey, ctx.signer, origin, alpha)
         credit(state, dest_hotkey, dest_coldkey, dest, alpha)
@@ -385,6 +393,17 @@ def transfer_stake(ctx: Context, destination_coldkey: str, hotkey: str, origin_n
 def swap_stake(ctx: Context, hotkey: str, origin_netuid: int, destination_netuid: int, alpha_amount: int) -> None:
     """Swap alpha staked on ``hotkey`` in one subnet for alpha in another, same hotkey."""
     tao = _transition(ctx, ctx.signer, hotkey, hotkey, origin_netuid, destination_netuid, alpha_amount)
+    ctx.emit("SubtensorModule", "StakeSwapped", coldkey=ctx.signer, hotkey=hotkey, origin_netuid=origin_netuid,
+             destination_netuid=destination_netuid, tao=tao)
+
+
+@call("SubtensorModule", "swap_stake_limit", hotkey=account, origin_netuid=u16, destination_netuid=u16,
+      alpha_amount=u64, limit_price=u64, allow_partial=boolean)
+def swap_stake_limit(ctx: Context, hotkey: str, origin_netuid: int, destination_netuid: int, alpha_amount: int,
+                     limit_price: int, allow_partial: bool) -> None:
+    """``swap_stake`` while origin price / destination price stays at or above ``limit_price`` (rao per rao)."""
+    tao = _transition(ctx, ctx.signer, hotkey, hotkey, origin_netuid, destination_netuid, alpha_amount, limit_price,
+                      allow_partial)
     ctx.emit("SubtensorModule", "StakeSwapped", coldkey=ctx.signer, hotkey=hotkey, origin_netuid=origin_netuid,
              destination_netuid=destination_netuid, tao=tao)
 

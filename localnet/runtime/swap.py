@@ -258,3 +258,32 @@ def median_price(state: Overlay, netuids: list[int]) -> int:
         return ONE
     lo, hi = prices[(len(prices) - 1) // 2], prices[len(prices) // 2]
     return hi if lo == hi else (lo + hi) // 2
+
+
+def max_amount_move(state: Overlay, origin: int, dest: int, limit_rao: int) -> int:
+    """``get_max_amount_move``: the most alpha a move from ``origin`` to ``dest`` may take while the
+    price ratio (origin price / destination price, rao per rao) stays at or above ``limit_rao``.
+    Raises ``Swap.PriceLimitExceeded`` (from the one-pool cases) when nothing fits."""
+    tao = fx(10**9, U64F64)
+    u64_max = (1 << 64) - 1
+    if is_stable(origin) and is_stable(dest):
+        return 0 if limit_rao > 10**9 else u64_max
+    if is_stable(origin):
+        if limit_rao == 0:
+            return u64_max
+        return max_amount(state, dest, to_u64(mul(div(tao, fx(limit_rao, U64F64), U64F64), tao, U64F64), U64F64),
+                          buying=True)
+    if is_stable(dest):
+        return max_amount(state, origin, limit_rao, buying=False)
+    p1, p2 = pool(state, origin), pool(state, dest)
+    if not (p1["tao"] and p2["tao"] and p1["alpha_in"] and p2["alpha_in"]):
+        return 0
+    limit = div(fx(limit_rao, U64F64), fx(10**9, U64F64), U64F64)
+    if limit > div(current_price(state, origin), current_price(state, dest), U64F64):
+        return 0
+    if limit_rao == 0:
+        return u64_max
+    total = fx(p1["tao"], U64F64) + fx(p2["tao"], U64F64)
+    t1, t2 = div(fx(p1["tao"], U64F64), total, U64F64), div(fx(p2["tao"], U64F64), total, U64F64)
+    out = div(mul(fx(p2["alpha_in"], U64F64), t1, U64F64), limit, U64F64) - mul(fx(p1["alpha_in"], U64F64), t2, U64F64)
+    return to_u64(max(out, 0), U64F64)

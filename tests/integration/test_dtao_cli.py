@@ -39,7 +39,10 @@ def test_stake_commands_in_alpha(cli, start_node, home):
     assert r.code == 0, r.stderr
     assert r.json()["tao"]["rao"] > 10 * TAO  # the price is above 1 TAO per alpha
     h2 = Keypair.from_uri("//Alice//h2").ss58_address
-    for args in (("swap", "--origin-netuid", "1", "--dest-netuid", "2", "-a", "5"),
+    r = cli("stake", "swap", "--origin-netuid", "1", "--dest-netuid", "2", "-a", "5", "-w", "alice", "-H", "h1", "-y",
+            "--json", *net)  # both prices move: the ratio falls more than the default 0.5%
+    assert r.code == 4 and "SlippageTooHigh" in r.json()["error"]["message"]
+    for args in (("swap", "--origin-netuid", "1", "--dest-netuid", "2", "-a", "5", "--tolerance", "0.05"),
                  ("move", "--origin-netuid", "1", "-a", "5", "--dest", h2),
                  ("transfer", "--origin-netuid", "1", "--dest-netuid", "0", "-a", "5", "--dest",
                   Keypair.from_uri("//Bob").ss58_address)):

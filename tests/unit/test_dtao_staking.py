@@ -210,3 +210,25 @@ def test_profiles_and_emission_switch():
     main.ok(ALICE, "AdminUtils.sudo_set_subnet_emission_enabled", netuid=1, enabled=True)
     main.mine(1)
     assert main.state["emission_last:1"]["tao"] > 0
+
+
+def test_swap_stake_limit(chain):
+    """move_stake.rs ``do_swap_stake_limit``: a swap stops where origin price / destination price reaches the
+    limit: fill-or-kill fails SlippageTooHigh, partial moves what fits and leaves the rest."""
+    chain.ok(ALICE, "register_network", hotkey=addr("//Alice//owner2"))
+    chain.ok(ALICE, "start_call", netuid=2)
+    chain.state["subnet:2"] = {**chain.state["subnet:2"], "emission_enabled": False}
+    give_alpha(chain, HK, BOB, 1, 300 * TAO)
+    set_reserves(chain, 1, 150 * TAO, 100 * TAO)
+    set_reserves(chain, 2, 100 * TAO, 100 * TAO)
+    limit = 1_350_000_000  # the ratio 1.5 may fall to 1.35
+    from localnet.state import Overlay
+
+    most = swap.max_amount_move(Overlay(chain.state), 1, 2, limit)
+    assert most == 4_444_444_444  # subtensor's estimate: a2 t1 / (t1 + t2) / limit - a1 t2 / (t1 + t2)
+    chain.fails(BOB, "swap_stake_limit", "SlippageTooHigh", hotkey=HK, origin_netuid=1, destination_netuid=2,
+                alpha_amount=150 * TAO, limit_price=limit, allow_partial=False)
+    chain.ok(BOB, "swap_stake_limit", hotkey=HK, origin_netuid=1, destination_netuid=2, alpha_amount=150 * TAO,
+             limit_price=limit, allow_partial=True)
+    assert 300 * TAO - chain.stake(HK, BOB, 1) == most and chain.stake(HK, BOB, 2) > 0
+    assert price(chain, 1) / price(chain, 2) < 1.5  # the origin got cheaper relative to the destination
