@@ -182,3 +182,10 @@ def test_network_spellings(chain, flag):
     a = chain("subnet", "show", "--netuid", "1", "--json", network_flag="--network")
     b = chain("subnet", "show", "--netuid", "1", "--json", network_flag=flag)
     assert a.code == 0 and (b.code, b.json()) == (0, a.json())
+
+
+def test_sudo_set_take_is_stake_set_take(chain):
+    a = chain("stake", "set-take", "--take", "9", "-w", "alice", "-H", "default", "-y", "--json")
+    assert a.code == 0, a.stdout + a.stderr
+    b = chain("sudo", "set-take", "--take", "9", "-w", "alice", "-H", "default", "-y", "--json")
+    assert b.code == 0 and b.json()["changed"] is False and b.json()["take"] == a.json()["take"]
