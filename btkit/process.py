@@ -18,6 +18,18 @@ from pathlib import Path
 from btkit.errors import ProcessError
 
 
+def worker_init(parent_pid: int) -> None:
+    """First thing in a worker child process (PoW workers): Ctrl-C is the parent's to handle (the
+    terminal sends it to the whole group; the parent stops its workers), SIGTERM/SIGHUP end it, and
+    it gets SIGKILL when the parent dies, whatever kills the parent (SIGKILL included)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+    die_with_parent(signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before the death signal was armed
+        os._exit(1)
+
+
 def spawn(args: list[str], log_path: Path, detached: bool = True, env: dict[str, str] | None = None,
           pass_fds: tuple[int, ...] = ()) -> subprocess.Popen:
     """Start ``python args...``; stdout/stderr append to ``log_path``; ``pass_fds`` stay open in the child."""
@@ -32,18 +44,19 @@ def spawn_command(argv: list[str], log_path: Path, detached: bool = True, env: d
     try:
         return subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                                 start_new_session=detached, env=env, close_fds=True, pass_fds=pass_fds,
-                                preexec_fn=None if detached else _die_with_parent)
+                                preexec_fn=None if detached else die_with_parent)
     finally:
         log.close()
 
 
-def _die_with_parent() -> None:
-    """In an attached child: get SIGTERM when the parent dies, so no orphan is left (Linux)."""
+def die_with_parent(sig: int = signal.SIGTERM) -> None:
+    """In a child: get ``sig`` when the parent dies, so no orphan is left (Linux ``PR_SET_PDEATHSIG``;
+    elsewhere the parent's cleanup is all there is)."""
     if sys.platform.startswith("linux"):
         import ctypes
 
         try:
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(sig))  # PR_SET_PDEATHSIG
         except OSError:
             pass
 

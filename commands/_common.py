@@ -73,6 +73,14 @@ def client(network: Optional[str]):
     return open_endpoint(endpoint)
 
 
+def following_client(network: Optional[str]):
+    """The chain for a long-running process: with ``--network local`` it follows the localnet across
+    `localnet down`/`up` and `reset` (``btkit.chain.follow``)."""
+    from btkit.chain.follow import connect_following
+
+    return connect_following(network, cfg=settings())
+
+
 def unlock_coldkey(wallet, password_file: Optional[str]):
     """Decrypt the coldkey once (one Argon2 derivation; a mistyped password may be typed again)."""
     source = password_source(password_file)

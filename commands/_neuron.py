@@ -51,19 +51,46 @@ def detach(kind: str, name: str, argv: list[str]) -> None:
                                        markup=False))
 
 
-def stop(kind: str, name: str | None) -> None:
+def _network_of(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg in ("--network", "--subtensor.network") and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(("--network=", "--subtensor.network=")):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def attached(url: str, default_localnet: bool) -> list[dict[str, Any]]:
+    """Running miners and validators that use the node at ``url``: by that URL, or through
+    ``--network local`` (or the config's network, when it is local) when it is the default localnet."""
+    from commands._common import settings
+
+    out = []
+    for kind in ("miner", "validator"):
+        for rec in records(kind):
+            network = _network_of(rec.get("argv", [])) or settings()["network"]
+            if rec["running"] and (network.rstrip("/") == url.rstrip("/") or (network == "local" and default_localnet)):
+                out.append(rec)
+    return out
+
+
+def stop_records(recs: list[dict[str, Any]]) -> list[str]:
+    """Stop these neuron records' processes (SIGTERM, then SIGKILL after 10 s); the names stopped."""
     from pathlib import Path
 
     from btkit import process
 
     stopped = []
-    for rec in records(kind):
-        if name and rec.get("name") != name:
-            continue
+    for rec in recs:
         if rec["running"]:
             process.stop(rec["pid"], marker="btkit", timeout=10)
             stopped.append(rec["name"])
         Path(rec["file"]).unlink(missing_ok=True)
+    return stopped
+
+
+def stop(kind: str, name: str | None) -> None:
+    stopped = stop_records([rec for rec in records(kind) if not name or rec.get("name") == name])
     env().result({"stopped": stopped}, lambda out: out.print(
         f"stopped {', '.join(stopped)}" if stopped else f"no {kind} running"))
 

@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from btkit.errors import UsageError
+from btkit.net.urls import host_port
 from commands._common import (
     DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, env, open_wallet, submit,
     unlock_hotkey,
@@ -41,4 +42,5 @@ def serve(netuid: int = Netuid, ip: str = typer.Option(..., "--ip", help="Public
     kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
     result = submit(chain, kp, serve_call, "serve_axon", dry_run, wait_for)
     env().result({"netuid": netuid, "hotkey": kp.ss58_address, "ip": ip, "port": port, "block": result.block},
-                 lambda out: out.print(f"serving {ip}:{port} for {kp.ss58_address} on subnet {netuid}", markup=False))
+                 lambda out: out.print(f"serving {host_port(ip, port)} for {kp.ss58_address} on subnet {netuid}",
+                                       markup=False))

@@ -185,15 +185,32 @@ def _follow_until_interrupted(proc, log: Path) -> None:
 
 
 @app.command()
-def down(data_dir: Optional[Path] = DataDir) -> None:
-    """Stop the node of a data directory (SIGTERM, then SIGKILL after 10 s)."""
+def down(data_dir: Optional[Path] = DataDir,
+         stop_neurons: bool = typer.Option(False, "--stop-neurons", help="Also stop the background miners and "
+                                           "validators attached to this node."),
+         ) -> None:
+    """Stop the node of a data directory (SIGTERM, then SIGKILL after 10 s); says which background
+    miners and validators are still attached (they reconnect when a localnet is up again)."""
+    from commands import _neuron
     from localnet import control
 
     dd = _data_dir(data_dir)
     info = control.down(dd)
-    data = {"stopped": info is not None, "pid": info["pid"] if info else None, "data_dir": str(dd)}
-    env().result(data, lambda out: out.print(f"stopped the node (pid {info['pid']})" if info
-                                              else f"no node running for {dd}"))
+    data: dict[str, Any] = {"stopped": info is not None, "pid": info["pid"] if info else None, "data_dir": str(dd)}
+    neurons = _neuron.attached(info["url"], dd == _data_dir(None)) if info else []
+    data["attached_neurons"] = [{"name": r["name"], "pid": r["pid"]} for r in neurons]
+    data["stopped_neurons"] = _neuron.stop_records(neurons) if stop_neurons else []
+
+    def human(out) -> None:
+        out.print(f"stopped the node (pid {info['pid']})" if info else f"no node running for {dd}", markup=False)
+        if data["stopped_neurons"]:
+            out.print(f"stopped {', '.join(data['stopped_neurons'])}", markup=False)
+        elif neurons:
+            out.print("still attached (they reconnect when a localnet is up again; `btkit localnet down "
+                      "--stop-neurons` stops them too): " + ", ".join(f"{r['name']} (pid {r['pid']})" for r in neurons),
+                      markup=False)
+
+    env().result(data, human)
 
 
 @app.command()

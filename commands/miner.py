@@ -7,7 +7,10 @@ from typing import Optional
 
 import typer
 
-from commands._common import Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, client, hotkey_name, open_wallet, unlock_hotkey
+from commands._common import (
+    Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, following_client, hotkey_name, open_wallet,
+    unlock_hotkey,
+)
 from commands._group import command_group
 
 app = command_group('Run miners that serve a task over signed HTTP.', [
@@ -43,13 +46,16 @@ def run(netuid: int = Netuid,
         return
     from btkit.net.axon import Policy
     from btkit.neurons import miner
-    from btkit.neurons.runtime import Log
+    from btkit.neurons.runtime import Log, StopFlag
 
     kp = unlock_hotkey(wallet, hotkey, password_file)
     policy = Policy(require_registered=not allow_unregistered, require_permit=not no_permit_required,
                     min_stake=int(min_stake * 1e9), timeout_s=timeout)
     cfg = miner.MinerConfig(netuid=netuid, host=host, port=port, external_ip=external_ip, task=task, policy=policy)
-    miner.run(client(network), kp, cfg, Log(log_format, name))
+    stop = StopFlag()
+    miner.run(following_client(network), kp, cfg, Log(log_format, name), stop)
+    if stop.exit_code:  # stopped by a signal: "stopped" is logged; exit 130 (Ctrl-C) or 128 + N
+        raise typer.Exit(stop.exit_code)
 
 
 @app.command()

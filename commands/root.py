@@ -100,7 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     import keystore.errors as ks
     from click.exceptions import ClickException
 
+    from btkit.signals import raise_on_termination, received_signal
+
     args = list(sys.argv[1:] if argv is None else argv)
+    if argv is None:  # the real process, not a test calling main()
+        raise_on_termination()  # SIGINT/SIGTERM/SIGHUP unwind: children are stopped, one error line
     command = typer.main.get_command(app)
     env = Environment()
     set_env(env)
@@ -109,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         env.json, env.quiet, env.no_prompt, env.wide = flags["json"], flags["quiet"], flags["no_prompt"], flags["wide"]
         env.verbose = flags["verbose"] or bool(os.environ.get("BTKIT_VERBOSE"))
         result = command.main(args=args, prog_name="btkit", standalone_mode=False)
+        if result == ExitCode.INTERRUPTED and received_signal() is not None:  # typer's silent Exit(130)
+            return _interrupted(env)
         return int(result) if isinstance(result, int) else 0
     except BtkitError as exc:
         return _fail(env, exc)
@@ -127,9 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Exit as exc:
         return int(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        err = BtkitError("interrupted")
-        err.exit_code, err.code = ExitCode.INTERRUPTED, "interrupted"
-        return _fail(env, err)
+        return _interrupted(env)
     except BrokenPipeError:
         return int(ExitCode.ERROR)
     except Exception as exc:  # the last line of defence: no tracebacks unless asked
@@ -148,6 +152,19 @@ def _usage_message(exc: Any) -> str:
         return (f"No such option {exc.option_name!r}."
                 + aliases.did_you_mean(exc.option_name, aliases.option_names(ctx.command), cutoff=0.8))
     return exc.format_message()
+
+
+def _interrupted(env: Environment) -> int:
+    """One "interrupted" line (or the JSON error document); exit 130 (Ctrl-C) or 128 + N for SIGTERM/SIGHUP."""
+    import signal
+
+    from btkit.signals import received_signal
+
+    sig = received_signal() or signal.SIGINT
+    err = BtkitError("interrupted" if sig == signal.SIGINT else f"interrupted by {signal.Signals(sig).name}")
+    err.exit_code, err.code = ExitCode.INTERRUPTED, "interrupted"
+    _fail(env, err)
+    return 128 + int(sig)
 
 
 def _fail(env: Environment, exc: BtkitError) -> int:

@@ -8,6 +8,7 @@ from typing import Any, Optional
 import typer
 
 from btkit.errors import UsageError
+from btkit.net.urls import host_port
 from commands._common import (
     DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, confirm_quote, env,
     hotkey_address, open_wallet, submit, unlock_coldkey,
@@ -192,7 +193,7 @@ def metagraph(netuid: int = Netuid, network: Optional[str] = Network) -> None:
 
         rows = []
         for nn in mg.neurons:
-            axon = (("gateway " if nn.axon.gateway else "") + f"{nn.axon.ip}:{nn.axon.port}") if nn.axon else "-"
+            axon = (("gateway " if nn.axon.gateway else "") + host_port(nn.axon.ip, nn.axon.port)) if nn.axon else "-"
             rows.append([str(nn.uid), tao(nn.stake), u16(nn.incentive), u16(nn.dividends), tao(nn.emission),
                          u16(nn.consensus), u16(nn.trust), u16(nn.vtrust), u16(nn.rank),
                          "*" if nn.validator_permit else "", str(nn.last_update), axon, nn.hotkey])

@@ -8,7 +8,10 @@ from typing import Optional
 import typer
 
 from btkit.errors import UsageError
-from commands._common import Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, client, hotkey_name, open_wallet, unlock_hotkey
+from commands._common import (
+    Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, address, following_client, hotkey_name,
+    open_wallet, unlock_hotkey,
+)
 from commands._group import command_group
 
 app = command_group('Run validators that score miners and set weights.', [
@@ -52,7 +55,7 @@ def run(netuid: int = Netuid,
         _neuron.detach("validator", name, _neuron.foreground_argv(_neuron.raw_argv()))
         return
     from btkit.neurons import validator
-    from btkit.neurons.runtime import Log, neurons_dir
+    from btkit.neurons.runtime import Log, StopFlag, neurons_dir
 
     gateway = None
     if gateway_port is None and gateway_price:
@@ -60,12 +63,9 @@ def run(netuid: int = Netuid,
     if gateway_port is not None:
         from btkit.gateway.limits import Limits
         from btkit.gateway.server import GatewayConfig
-        from keystore.keys import Keypair
-
         if gateway_mode not in ("best", "combine") or gateway_price < 0 or gateway_top_k < 1:
             raise UsageError("--gateway-mode is best or combine; --gateway-price >= 0; --gateway-top-k >= 1")
-        pay_to = Keypair.public_only(gateway_pay_to).ss58_address if gateway_pay_to else \
-            wallet.coldkeypub().ss58_address
+        pay_to = address(gateway_pay_to, "--gateway-pay-to") if gateway_pay_to else wallet.coldkeypub().ss58_address
         gateway = GatewayConfig(netuid=netuid, host=gateway_host, port=gateway_port, external_ip=gateway_external_ip,
                                 top_k=gateway_top_k, mode=gateway_mode, price_rao=gateway_price, pay_to=pay_to,
                                 max_body=gateway_max_body, miner_timeout_s=timeout,
@@ -74,7 +74,10 @@ def run(netuid: int = Netuid,
     cfg = validator.ValidatorConfig(netuid=netuid, task=task, interval_s=interval, timeout_s=timeout,
                                     state_path=neurons_dir() / f"{name}.scores.json", gateway=gateway,
                                     ledger_path=neurons_dir() / f"{name}.ledger.sqlite")
-    validator.run(client(network), kp, cfg, Log(log_format, name))
+    stop = StopFlag()
+    validator.run(following_client(network), kp, cfg, Log(log_format, name), stop)
+    if stop.exit_code:  # stopped by a signal: "stopped" is logged; exit 130 (Ctrl-C) or 128 + N
+        raise typer.Exit(stop.exit_code)
 
 
 @app.command()

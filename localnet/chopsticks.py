@@ -27,6 +27,7 @@ from typing import Any
 
 from btkit import process
 from btkit.errors import BtkitError, ProcessError
+from btkit.net.urls import http_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent / "chopsticks"  # package.json + package-lock.json
 MIN_NODE = 20
@@ -157,7 +158,7 @@ def start(source: Source, log_path: Path, build_block_mode: str = "Manual", host
             match = _LISTENING.search(fh.read())
         if match:
             addr = match.group(1).decode()
-            return proc, f"http://{host if addr in ('[::]', '0.0.0.0') else addr}:{int(match.group(2))}"
+            return proc, http_url(host if addr in ("[::]", "0.0.0.0") else addr, int(match.group(2)))
         if proc.poll() is not None:
             raise ProcessError(f"chopsticks exited with code {proc.returncode} before it was ready: "
                                f"{process.log_tail(log_path)}", hint=f"full log: {log_path}")

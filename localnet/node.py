@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from btkit import __version__
+from btkit.net.urls import http_url
 from localnet.chain import Chain, ChainOptions
 from localnet.config import MiningMode, NodeConfig
 from localnet.log import NodeLog
@@ -476,8 +477,7 @@ def run(config: NodeConfig, argv: list[str] | None = None) -> int:
     node = Node(config)
 
     port = sock.getsockname()[1]
-    shown_host = f"[{config.host}]" if ":" in config.host else config.host
-    node.url = f"http://{shown_host}:{port}"
+    node.url = http_url(config.host, port)
 
     def on_started() -> None:
         record = write_node_file(config, node.url, argv or [])

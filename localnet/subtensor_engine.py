@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from btkit.net.urls import http_url
 from localnet import chopsticks, subtensor_dev
 from localnet.config import LOG_FILE, NODE_FILE
 
@@ -210,8 +211,7 @@ def run(config: EngineConfig, argv: list[str]) -> int:
         engine = Engine(config, upstream)
         head = prepare(engine.rpc, config)
         genesis_hash = engine.rpc("chain_getBlockHash", 0)
-        shown_host = f"[{config.host}]" if ":" in config.host else config.host
-        url = f"http://{shown_host}:{sock.getsockname()[1]}"
+        url = http_url(config.host, sock.getsockname()[1])
         server = uvicorn.Server(uvicorn.Config(Bridge(upstream, engine.on_startup), loop="asyncio", http="httptools",
                                                ws="websockets-sansio", lifespan="on", log_level="warning",
                                                access_log=False, timeout_graceful_shutdown=2))

@@ -328,8 +328,9 @@ class AxonInfo:
 
     @property
     def url(self) -> str:
-        host = f"[{self.ip}]" if self.ip_type == 6 else self.ip
-        return f"http://{host}:{self.port}"
+        from btkit.net.urls import http_url
+
+        return http_url(self.ip, self.port)
 
     def to_json(self) -> dict[str, Any]:
         return {"block": self.block, "version": self.version, "ip": self.ip, "port": self.port,

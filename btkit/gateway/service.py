@@ -78,10 +78,12 @@ def start(chain, keypair, task, cfg: GatewayConfig, scores: Callable[[], dict[in
                 last = status
 
     threading.Thread(target=sync_loop, daemon=True, name="gateway-sync").start()
-    ip = cfg.external_ip or (cfg.host if cfg.host not in ("0.0.0.0", "::") else "127.0.0.1")
+    from btkit.net.urls import announced_ip, http_url
+
+    ip = announced_ip(cfg.host, cfg.external_ip)
     result = chain.submit(keypair, chain.calls.serve_gateway(cfg.netuid, ip, server.port))
     gw = Gateway(app, server, ledger, watcher, stop, client)
-    log("gateway", url=f"http://{ip}:{server.port}", price_rao=cfg.price_rao,
+    log("gateway", url=http_url(ip, server.port), price_rao=cfg.price_rao,
         pay_to=cfg.pay_to if cfg.price_rao else None, miners=len(view.miners), announced=result.success,
         error=result.error)
     return gw

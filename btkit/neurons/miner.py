@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from btkit.chain.types import u16_to_float
 from btkit.net.axon import AxonApp, PeerView, Policy, serve
-from btkit.neurons.runtime import Log, require_registration
+from btkit.net.urls import announced_ip, http_url
+from btkit.neurons.runtime import Log, StopFlag, log_node_changes, require_registration
 from btkit.neurons.task import load_task
 
 
@@ -29,8 +30,11 @@ def sync_peers(chain, netuid: int, peers: PeerView):
     return mg
 
 
-def run(chain, keypair, cfg: MinerConfig, log: Log) -> None:
-    """Serve ``cfg.task`` on ``chain`` (a ``btkit.chain.Chain``) until interrupted."""
+def run(chain, keypair, cfg: MinerConfig, log: Log, stop_flag: StopFlag | None = None) -> None:
+    """Serve ``cfg.task`` on ``chain`` (a ``btkit.chain.Chain``) until a signal (``stop_flag``
+    records which). When the chain forgets the axon (a reset localnet), it is announced again."""
+    stop_flag = stop_flag or StopFlag()
+    log_node_changes(chain, log)
     uid = require_registration(chain, keypair.ss58_address, cfg.netuid, "miner")
     task = load_task(cfg.task)
     if hasattr(task, "challenge"):  # warm up (imports, model code paths) before the first validator waits
@@ -43,10 +47,16 @@ def run(chain, keypair, cfg: MinerConfig, log: Log) -> None:
     app = AxonApp(keypair, task.answer, peers, cfg.policy)
     stop = threading.Event()
 
+    served: dict[str, object] = {}
+
+    def announce(ip: str, port: int):
+        served.update(ip=ip, port=port)
+        return chain.submit(keypair, chain.calls.serve_axon(cfg.netuid, ip, port))
+
     def on_started(port: int) -> None:
-        ip = cfg.external_ip or (cfg.host if cfg.host not in ("0.0.0.0", "::") else "127.0.0.1")
-        result = chain.submit(keypair, chain.calls.serve_axon(cfg.netuid, ip, port))
-        log("serving", uid=uid, hotkey=keypair.ss58_address, url=f"http://{ip}:{port}", task=task.name,
+        ip = announced_ip(cfg.host, cfg.external_ip)
+        result = announce(ip, port)
+        log("serving", uid=uid, hotkey=keypair.ss58_address, url=http_url(ip, port), task=task.name,
             announced=result.success, error=result.error)
         threading.Thread(target=loop, daemon=True).start()
 
@@ -55,6 +65,9 @@ def run(chain, keypair, cfg: MinerConfig, log: Log) -> None:
             try:
                 mg = sync_peers(chain, cfg.netuid, peers)
                 me = mg.by_hotkey(keypair.ss58_address)
+                if me is not None and (me.axon is None or me.axon.port != served["port"]):
+                    result = announce(served["ip"], served["port"])  # the chain forgot it (a reset localnet)
+                    log("announced", uid=me.uid, ok=result.success, error=result.error)
                 log("status", block=mg.block, uid=me.uid if me else None,
                     incentive=round(u16_to_float(me.incentive), 4) if me else 0, **app.stats.fields())
             except Exception as exc:  # keep serving through a node hiccup

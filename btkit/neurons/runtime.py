@@ -35,6 +35,12 @@ class Log:
             sys.stderr.flush()
 
 
+def log_node_changes(chain, log: Log) -> None:
+    """Log when a chain that follows ``--network local`` (``btkit.chain.follow``) switches nodes."""
+    if hasattr(chain, "on_change"):
+        chain.on_change = lambda old, new: log("node-changed", old=old, new=new)
+
+
 def require_registration(chain, hotkey: str, netuid: int, kind: str) -> int:
     """The uid of ``hotkey`` on ``netuid`` (``chain``: a ``btkit.chain.Chain``); BtkitError when unregistered."""
     uid = chain.hotkey_info(hotkey).uid_on(netuid)
@@ -45,12 +51,24 @@ def require_registration(chain, hotkey: str, netuid: int, kind: str) -> int:
 
 
 class StopFlag:
-    """Set by SIGINT/SIGTERM; loops poll it so that they finish the current step and exit cleanly."""
+    """Set by SIGINT/SIGTERM/SIGHUP; loops poll it so that they finish the current step and exit
+    cleanly. ``exit_code`` is what the process then exits with: 128 + the signal (130 for Ctrl-C),
+    0 when no signal stopped it. (uvicorn re-raises the signal it stopped on once it has shut down:
+    that lands here too.)"""
 
     def __init__(self) -> None:
         self.event = threading.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: self.event.set())
+        self.signum: int | None = None
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, self._on_signal)
+
+    def _on_signal(self, signum: int, _frame) -> None:
+        self.signum = self.signum or signum
+        self.event.set()
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum if self.signum else 0
 
     def wait(self, seconds: float) -> bool:
         return self.event.wait(seconds)

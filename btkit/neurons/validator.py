@@ -9,7 +9,7 @@ from pathlib import Path
 from btkit.errors import BtkitError
 from btkit.gateway import discovery
 from btkit.net.client import Client
-from btkit.neurons.runtime import Log, StopFlag, load_json, require_registration, save_json
+from btkit.neurons.runtime import Log, StopFlag, load_json, log_node_changes, require_registration, save_json
 from btkit.neurons.task import load_task
 
 
@@ -61,6 +61,7 @@ def weights_from(scores: Scores) -> tuple[list[int], list[int]]:
 def run(chain, keypair, cfg: ValidatorConfig, log: Log, stop: StopFlag | None = None) -> None:
     """Score the miners of ``cfg.netuid`` on ``chain`` (a ``btkit.chain.Chain``) and set weights, until stopped."""
     stop = stop or StopFlag()
+    log_node_changes(chain, log)
     require_registration(chain, keypair.ss58_address, cfg.netuid, "validator")
     task = load_task(cfg.task)
     scores = Scores(cfg.state_path)

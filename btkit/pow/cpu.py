@@ -2,7 +2,8 @@
 
 Workers stay alive between chunks (and between ``solve`` calls); a shared stop flag ends a
 search as soon as any worker finds a nonce. ``close()`` (or the context manager) stops them;
-they are daemonic, so they never outlive the parent.
+they ignore Ctrl-C (the parent stops them) and die with the parent whatever ends it
+(``btkit.process.worker_init``).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ def native_available() -> bool:
     return native.load() is not None
 
 
-def _worker(tasks, results, stop) -> None:
+def _worker(parent_pid, tasks, results, stop) -> None:
     from btkit.pow import native
+    from btkit.process import worker_init
 
+    worker_init(parent_pid)
     native.load()
     while True:
         task = tasks.get()
@@ -53,7 +56,8 @@ class MultiProcessSolver:
         self._tasks, self._results = ctx.Queue(), ctx.Queue()
         self._stop = ctx.Value("q", 0, lock=False)
         self._job = 0
-        self._workers = [ctx.Process(target=_worker, args=(self._tasks, self._results, self._stop), daemon=True)
+        self._workers = [ctx.Process(target=_worker, args=(os.getpid(), self._tasks, self._results, self._stop),
+                                     daemon=True)
                          for _ in range(self.processes)]
         for w in self._workers:
             w.start()
