@@ -121,11 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     except ks.KeystoreError as exc:
         return _fail(env, from_keystore(exc))
     except ClickException as exc:
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None and not env.json:
+            env.stdout.write(ctx.get_help() + "\n")  # a group without its command: its help, exit 2
+            return int(ExitCode.USAGE)
         err = BtkitError(_usage_message(exc))
         err.exit_code = ExitCode(exc.exit_code) if exc.exit_code in (1, 2) else ExitCode.USAGE
         err.code = "usage"
         hint = ""
-        ctx = getattr(exc, "ctx", None)
         if ctx is not None:
             hint = f"see `{ctx.command_path} --help`"
         err.hint = hint
@@ -151,6 +154,8 @@ def _usage_message(exc: Any) -> str:
     if isinstance(exc, NoSuchOption) and ctx is not None:
         return (f"No such option {exc.option_name!r}."
                 + aliases.did_you_mean(exc.option_name, aliases.option_names(ctx.command), cutoff=0.8))
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        return f"`{ctx.command_path}` needs a command"
     return exc.format_message()
 
 

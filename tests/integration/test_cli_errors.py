@@ -104,3 +104,10 @@ def test_declining_a_prompt_exits_1_cancelled(cli, home):
     code, out = _in_pty(["localnet", "reset"], b"n\r", env)
     assert code == 1, out
     assert "cancelled" in out and "Usage" not in out
+
+
+def test_a_group_without_its_command_shows_its_help(cli):
+    r = cli("wallet")
+    assert r.code == 2 and r.stdout.startswith("Usage: btkit wallet") and "error" not in r.stderr
+    r = cli("subnets", "--json")
+    assert r.code == 2 and r.json()["error"]["message"] == "`btkit subnets` needs a command"
