@@ -110,4 +110,4 @@ def test_a_group_without_its_command_shows_its_help(cli):
     r = cli("wallet")
     assert r.code == 2 and r.stdout.startswith("Usage: btkit wallet") and "error" not in r.stderr
     r = cli("subnets", "--json")
-    assert r.code == 2 and r.json()["error"]["message"] == "`btkit subnets` needs a command"
+    assert r.code == 2 and r.json()["error"]["message"] == "`btkit subnet` needs a command"  # btcli alias resolved
