@@ -167,8 +167,9 @@ def show(netuid: int = Netuid, network: Optional[str] = Network) -> None:
     weights = client(network).weights(netuid)
 
     def human(out) -> None:
-        for uid, row in weights.items():
-            if row:
-                out.print(f"uid {uid:>4}: " + ", ".join(f"{j}:{w / 65535:.3f}" for j, w in row), markup=False)
+        from btkit.tables import print_lines
+
+        print_lines(out, [f"uid {uid:>4}: " + ", ".join(f"{j}:{w / 65535:.3f}" for j, w in row)
+                          for uid, row in weights.items() if row], hang=10)
 
     env().result({"netuid": netuid, "weights": weights_to_json(weights)}, human)
