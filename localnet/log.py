@@ -21,10 +21,9 @@ import sys
 import time
 from typing import IO, Any
 
-AMOUNT_FIELDS = ("emission", "owner_cut", "recycled", "paid")
+from btkit.tables import SYMBOLS
 
-
-SYMBOLS = {"tao": "τ", "alpha": "α"}
+AMOUNT_FIELDS = ("emission", "owner_cut", "recycled")
 
 
 def _amount_text(rao: int, unit: str) -> str:
