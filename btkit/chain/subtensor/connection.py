@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import hashlib
+import threading
 from typing import Any, Iterator
 
 from btkit.errors import BtkitError, NodeUnreachableError
@@ -42,11 +43,16 @@ class Connection:
         self.timeout = timeout
         self._si: Any = None
         self._version: dict[str, Any] | None = None
+        # one websocket, one request at a time: neurons call the chain from several threads
+        self._lock = threading.RLock()
 
     @property
     def si(self) -> Any:
+        """The library client (open it inside ``guard()``: calls on it are serialized there)."""
         if self._si is None:
-            self._si = self._open()
+            with self._lock:
+                if self._si is None:
+                    self._si = self._open()
         return self._si
 
     def _open(self) -> Any:
@@ -70,12 +76,14 @@ class Connection:
 
     @contextlib.contextmanager
     def guard(self) -> Iterator[None]:
-        """Library and socket failures -> ``NodeUnreachableError``; RPC errors -> ``BtkitError``."""
+        """One library call at a time; library and socket failures -> ``NodeUnreachableError``,
+        RPC errors -> ``BtkitError``."""
         from async_substrate_interface.errors import SubstrateRequestException
         from websockets.exceptions import InvalidHandshake, InvalidURI, WebSocketException
 
         try:
-            yield
+            with self._lock:
+                yield
         except InvalidURI:
             from btkit.errors import UsageError
 

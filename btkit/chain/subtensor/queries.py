@@ -54,7 +54,8 @@ def hyperparameters(reader: Reader, calls, netuid: int) -> Hyperparameters:
         item, _ = calls.setter(name)
         if not conn.has_storage(S, item):
             continue
-        per_subnet = bool(conn.si.get_metadata_storage_function(S, item).get_params_type_string())
+        with conn.guard():
+            per_subnet = bool(conn.si.get_metadata_storage_function(S, item).get_params_type_string())
         names.append(name)
         items.append((S, item, [netuid] if per_subnet else []))
     values = dict(zip(names, reader.multi(items)))
@@ -86,7 +87,8 @@ def axon(raw: dict[str, Any] | None) -> AxonInfo | None:
 
 def metagraph(reader: Reader, netuid: int) -> Metagraph:
     at = reader.head_hash()  # one block for every read
-    block = reader.conn.si.get_block_number(at)
+    with reader.conn.guard():
+        block = reader.conn.si.get_block_number(at)
     keys = sorted((int(uid), hk) for uid, hk in reader.map(S, "Keys", [netuid], at=at))
     subnet = subnet_infos_at(reader, netuid, at)
     vectors = reader.multi([(S, item, [netuid]) for item in NEURON_VECTORS], at=at)
