@@ -186,6 +186,7 @@ def test_fork_finds_upstream_state_and_leaves_it_alone(cli, tmp_path):
     live = SubtensorNode(tmp_path / "live")
     try:
         zed = "5CGV1J3EWSutove69MwQBJkBpRziZmRn1nQ9Rah621nLyVip"  # //Zed: not a dev account
+        before_transfer = live.rpc.head()["number"]
         _transfer(live.ws_url, "//Alice", zed, 5)
         from bittensor_wallet import Keypair
 
@@ -210,6 +211,14 @@ def test_fork_finds_upstream_state_and_leaves_it_alone(cli, tmp_path):
             assert _sdk(live.ws_url).balances.get(zed).rao == 5 * 10**9  # the upstream never sees it
         finally:
             cli("localnet", "down", "--data-dir", str(tmp_path / "fork"))
+
+        # --at: a fork of the block before the transfer does not know //Zed
+        old = _up(cli, tmp_path / "old", "--fork", live.ws_url, "--at", str(before_transfer))
+        try:
+            assert old["head"] == before_transfer
+            assert _sdk(old["ws_url"]).balances.get(zed).rao == 0
+        finally:
+            cli("localnet", "down", "--data-dir", str(tmp_path / "old"))
     finally:
         live.stop()
 
