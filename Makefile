@@ -32,8 +32,9 @@ $(CHOPSTICKS): localnet/chopsticks/package-lock.json
 chopsticks: $(CHOPSTICKS)
 
 # The demo's throwaway home is removed on exit; `make demo DEMO_ARGS=--keep` (or BTKIT_DEMO_KEEP=1) keeps it.
+# `make demo ENGINE=subtensor`: the same story on the real subtensor runtime (needs Node.js and the fixture).
 demo: install chopsticks
-	$(BIN)/python scripts/demo.py $(DEMO_ARGS)
+	$(BIN)/python scripts/demo.py $(if $(ENGINE),--engine $(ENGINE)) $(DEMO_ARGS)
 
 test: install chopsticks
 	$(BIN)/python -m pytest -q

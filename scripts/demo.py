@@ -5,6 +5,11 @@ three miners (one by proof of work); stakes the validator; runs a good miner, a 
 broken one; lets the validator score them for a few epochs; prints the metagraph; shuts down.
 Exits non-zero unless the good miner earns the most and the broken one the least.
 
+`--engine subtensor` (`make demo ENGINE=subtensor`) tells the same story on the real subtensor
+runtime (the spec-218 fixture under chopsticks, `btkit localnet up --engine subtensor`), every
+command reaching it with `--network ws://...`. That runtime's epoch is a mock, so the ranking is
+btkit's own reading of the weights the validator set on chain.
+
 The throwaway home is removed on exit (also on Ctrl-C or SIGTERM); keep it with `--keep` or
 BTKIT_DEMO_KEEP=1 (`make demo BTKIT_DEMO_KEEP=1`), and the demo prints where it is.
 """
@@ -51,8 +56,9 @@ def main(argv: list[str]) -> int:
     env = dict(os.environ, BTKIT_HOME=home, COLUMNS="160")
     print(f"demo home: {home} ({'kept after the demo' if keep else 'removed on exit; keep it with --keep'})")
     ranking_ok = False
+    engine = argv[argv.index("--engine") + 1] if "--engine" in argv[:-1] else "btkit"
     try:
-        ranking_ok = _run(env, started)
+        ranking_ok = _run_subtensor(env, started) if engine == "subtensor" else _run(env, started)
     finally:
         for kind in ("validator", "miner"):
             btkit(kind, "stop", env=env, show=False, check=False)
@@ -66,14 +72,16 @@ def main(argv: list[str]) -> int:
     if not ranking_ok:
         print(f"\ndemo FAILED after {took:.0f} s: the good miner did not out-earn the weak and broken ones")
         return 1
+    if engine == "subtensor":
+        print(f"\ndemo finished in {took:.0f} s on the real subtensor runtime: the validator's weights, as btkit "
+              "reads them, rank the good miner first and the broken one last")
+        return 0
     print(f"\ndemo finished in {took:.0f} s: the good miner earns the most, the broken one the least, and a "
           "client query through the validator's gateway was answered by the good miner")
     return 0
 
 
-def _run(env: dict[str, str], started: float) -> bool:
-    info = json.loads(btkit("localnet", "up", "--port", "0", "--json", env=env, show=False))
-    print(f"localnet up at {info['url']} in {info['ready_s']} s (genesis {info['genesis_hash'][:18]}...)")
+def _wallets(env: dict[str, str]) -> None:
     for wallet, uri, hotkeys in (("owner", "//Alice", ["default"]), ("val", "//Bob", ["default"]),
                                  ("miners", "//Charlie", ["good", "weak", "broken"]), ("client", "//Dave", [])):
         btkit("wallet", "regen-coldkey", "-w", wallet, "--uri", uri, "--no-use-password", env=env, show=False)
@@ -81,6 +89,12 @@ def _run(env: dict[str, str], started: float) -> bool:
             btkit("wallet", "regen-hotkey", "-w", wallet, "-H", hk, "--uri", f"{uri}//{wallet}-{hk}", env=env,
                   show=False)
     btkit("wallet", "list", env=env)
+
+
+def _run(env: dict[str, str], started: float) -> bool:
+    info = json.loads(btkit("localnet", "up", "--port", "0", "--json", env=env, show=False))
+    print(f"localnet up at {info['url']} in {info['ready_s']} s (genesis {info['genesis_hash'][:18]}...)")
+    _wallets(env)
     netuid = json.loads(btkit("subnet", "create", "-w", "owner", "-y", "--json", env=env))["netuid"]
     n = str(netuid)
     btkit("register", "--netuid", n, "-w", "val", "-y", env=env)
@@ -122,6 +136,65 @@ def _run(env: dict[str, str], started: float) -> bool:
     if ranking_ok:
         query_through_gateway(n, env)
     return ranking_ok
+
+
+SUBTENSOR_SPEC = os.path.join(os.environ.get("BTKIT_SHARED_DIR") or os.path.join(os.path.dirname(ROOT), "shared"),
+                              "fixtures", "subtensor", "raonet-spec218.json")
+
+
+def _run_subtensor(env: dict[str, str], started: float) -> bool:
+    """The story on the real subtensor runtime: same wallets, subnet, registrations, stake, neurons."""
+    spec = os.environ.get("BTKIT_DEMO_CHAIN_SPEC", SUBTENSOR_SPEC)
+    if not os.path.isfile(spec):
+        raise SystemExit(f"the subtensor demo runs a raw subtensor chain spec; none at {spec} "
+                         "(set BTKIT_DEMO_CHAIN_SPEC or BTKIT_SHARED_DIR)")
+    info = json.loads(btkit("localnet", "up", "--engine", "subtensor", "--chain-spec", spec, "--port", "0", "--json",
+                            env=env, show=False))
+    net = ["--network", info["ws_url"]]
+    print(f"subtensor engine up at {info['ws_url']} in {info['ready_s']} s: the real subtensor runtime "
+          f"({os.path.basename(spec)}) under chopsticks, blocks built per extrinsic")
+    print("note: this runtime (spec 218) runs a MOCK epoch (epoch_mock) every block, so its incentive and "
+          "emission say nothing;\n      the demo ranks the miners by btkit's own reading of the weights the "
+          "validator sets on chain")
+    _wallets(env)
+    netuid = json.loads(btkit("subnet", "create", "-w", "owner", "-y", "--json", *net, env=env))["netuid"]
+    n = str(netuid)
+    for wallet, hotkey in (("val", "default"), ("miners", "good"), ("miners", "weak"), ("miners", "broken")):
+        btkit("register", "--netuid", n, "-w", wallet, "-H", hotkey, "-y", *net, env=env)
+    btkit("stake", "add", "--netuid", n, "-w", "val", "-a", "1000", "-y", *net, env=env)
+    tasks = {"good": "btkit.neurons.task:Forecast", "weak": "btkit.neurons.task:NaiveForecast",
+             "broken": "btkit.neurons.task:BrokenForecast"}
+    for hk, task in tasks.items():
+        btkit("miner", "run", "--netuid", n, "-w", "miners", "-H", hk, "--port", "0", "--task", task,
+              "--timeout", "1.5", "--detach", *net, env=env)
+    btkit("validator", "run", "--netuid", n, "-w", "val", "--interval", "1", "--timeout", "1", "--detach", *net,
+          env=env)
+    print(f"\nletting the validator score the miners and set weights {EPOCHS} times...", flush=True)
+    hotkeys = {h["name"]: h["ss58_address"]
+               for h in json.loads(btkit("wallet", "show", "-w", "miners", "--json", env=env, show=False))["hotkeys"]}
+    ranking_ok, rows = False, set()
+    while time.monotonic() - started < DEADLINE_S + 120:
+        time.sleep(2)
+        mg = json.loads(btkit("subnet", "metagraph", "--netuid", n, "--json", *net, env=env, show=False))
+        uid_of = {nn["hotkey"]: nn["uid"] for nn in mg["neurons"]}
+        weights = json.loads(btkit("weights", "show", "--netuid", n, "--json", *net, env=env, show=False))["weights"]
+        row = dict(map(tuple, weights.get(str(uid_of[_val_hotkey(env)]), [])))
+        if not row:
+            continue
+        rows.add(tuple(sorted(row.items())))
+        w = {name: row.get(uid_of[hotkeys[name]], 0) / 65535 for name in tasks}
+        print(f"  block {mg['block']}: the validator's weights  good {w['good']:.3f}  weak {w['weak']:.3f}  "
+              f"broken {w['broken']:.3f}", flush=True)
+        ranking_ok = w["good"] > w["weak"] >= w["broken"]
+        if ranking_ok and len(rows) >= min(EPOCHS, 2):
+            break
+    btkit("weights", "show", "--netuid", n, *net, env=env)
+    btkit("subnet", "metagraph", "--netuid", n, *net, env=env)
+    return ranking_ok
+
+
+def _val_hotkey(env: dict[str, str]) -> str:
+    return json.loads(btkit("wallet", "show", "-w", "val", "--json", env=env, show=False))["hotkeys"][0]["ss58_address"]
 
 
 def query_through_gateway(netuid: str, env: dict[str, str]) -> None:
