@@ -148,45 +148,52 @@ def _run_subtensor(env: dict[str, str], started: float) -> bool:
     if not os.path.isfile(spec):
         raise SystemExit(f"the subtensor demo runs a raw subtensor chain spec; none at {spec} "
                          "(set BTKIT_DEMO_CHAIN_SPEC or BTKIT_SHARED_DIR)")
-    info = json.loads(btkit("localnet", "up", "--engine", "subtensor", "--chain-spec", spec, "--port", "0", "--json",
-                            env=env, show=False))
+    # blocks every second: the validator's rounds and the weights rate limit count blocks, and an instant
+    # chain only moves when something is submitted
+    info = json.loads(btkit("localnet", "up", "--engine", "subtensor", "--chain-spec", spec, "--port", "0",
+                            "--mining", "interval", "--block-time", "1", "--json", env=env, show=False))
     net = ["--network", info["ws_url"]]
     print(f"subtensor engine up at {info['ws_url']} in {info['ready_s']} s: the real subtensor runtime "
-          f"({os.path.basename(spec)}) under chopsticks, blocks built per extrinsic")
-    print("note: this runtime (spec 218) runs a MOCK epoch (epoch_mock) every block, so its incentive and "
-          "emission say nothing;\n      the demo ranks the miners by btkit's own reading of the weights the "
-          "validator sets on chain")
+          f"({os.path.basename(spec)}) under chopsticks, a block every second")
+    print("note: this runtime (spec 218) runs a MOCK epoch (epoch_mock) every block and its pool/stake math is a "
+          "prototype's,\n      so its incentive, emission and alpha say nothing; the demo ranks the miners by "
+          "btkit's own reading\n      of the weights the validator sets on chain")
     _wallets(env)
     netuid = json.loads(btkit("subnet", "create", "-w", "owner", "-y", "--json", *net, env=env))["netuid"]
     n = str(netuid)
     for wallet, hotkey in (("val", "default"), ("miners", "good"), ("miners", "weak"), ("miners", "broken")):
         btkit("register", "--netuid", n, "-w", wallet, "-H", hotkey, "-y", *net, env=env)
-    btkit("stake", "add", "--netuid", n, "-w", "val", "-a", "1000", "-y", *net, env=env)
+    btkit("stake", "add", "--netuid", n, "-w", "val", "-a", "1000", "--unsafe", "-y", *net, env=env)
     tasks = {"good": "btkit.neurons.task:Forecast", "weak": "btkit.neurons.task:NaiveForecast",
              "broken": "btkit.neurons.task:BrokenForecast"}
+    print("\nsubtensor refuses 127.0.0.1 as an axon address (serving.rs, is_valid_ip_address): the miners listen "
+          "on 127.0.0.2, loopback too")
     for hk, task in tasks.items():
-        btkit("miner", "run", "--netuid", n, "-w", "miners", "-H", hk, "--port", "0", "--task", task,
-              "--timeout", "1.5", "--detach", *net, env=env)
+        btkit("miner", "run", "--netuid", n, "-w", "miners", "-H", hk, "--host", "127.0.0.2", "--port", "0",
+              "--task", task, "--timeout", "1.5", "--detach", *net, env=env)
     btkit("validator", "run", "--netuid", n, "-w", "val", "--interval", "1", "--timeout", "1", "--detach", *net,
           env=env)
     print(f"\nletting the validator score the miners and set weights {EPOCHS} times...", flush=True)
     hotkeys = {h["name"]: h["ss58_address"]
                for h in json.loads(btkit("wallet", "show", "-w", "miners", "--json", env=env, show=False))["hotkeys"]}
+    validator = _val_hotkey(env)
     ranking_ok, rows = False, set()
     while time.monotonic() - started < DEADLINE_S + 120:
         time.sleep(2)
         mg = json.loads(btkit("subnet", "metagraph", "--netuid", n, "--json", *net, env=env, show=False))
         uid_of = {nn["hotkey"]: nn["uid"] for nn in mg["neurons"]}
+        served = all(nn["axon"] for nn in mg["neurons"] if nn["hotkey"] in hotkeys.values())
         weights = json.loads(btkit("weights", "show", "--netuid", n, "--json", *net, env=env, show=False))["weights"]
-        row = dict(map(tuple, weights.get(str(uid_of[_val_hotkey(env)]), [])))
+        row = dict(map(tuple, weights.get(str(uid_of[validator]), [])))
         if not row:
             continue
-        rows.add(tuple(sorted(row.items())))
+        if served:  # rows set once every miner had announced its axon
+            rows.add(tuple(sorted(row.items())))
         w = {name: row.get(uid_of[hotkeys[name]], 0) / 65535 for name in tasks}
         print(f"  block {mg['block']}: the validator's weights  good {w['good']:.3f}  weak {w['weak']:.3f}  "
               f"broken {w['broken']:.3f}", flush=True)
         ranking_ok = w["good"] > w["weak"] >= w["broken"]
-        if ranking_ok and len(rows) >= min(EPOCHS, 2):
+        if ranking_ok and len(rows) >= min(EPOCHS, 2):  # weights set twice with every miner on the metagraph
             break
     btkit("weights", "show", "--netuid", n, *net, env=env)
     btkit("subnet", "metagraph", "--netuid", n, *net, env=env)

@@ -80,3 +80,26 @@ def test_demo_keeps_its_home_when_asked_and_says_where(tmp_path):
         for home in _homes(tmp_path):
             subprocess.run([sys.executable, "-m", "btkit", "localnet", "down"], cwd=ROOT,
                            env=dict(os.environ, BTKIT_HOME=str(home)), capture_output=True, timeout=60)
+
+
+def test_subtensor_demo_stops_its_engine_and_chopsticks(tmp_path):
+    """`make demo ENGINE=subtensor` (the full run takes minutes; run by hand): stopped early, it leaves nothing."""
+    from tests.conftest import SHARED
+    from tests.substrate_node import require
+
+    require()
+    proc = _start_demo(tmp_path, "--engine", "subtensor", env_extra={"BTKIT_SHARED_DIR": str(SHARED)})
+    try:
+        assert "subtensor engine up at" in "".join(_read_until(proc, "MOCK epoch", timeout=120))
+        (home,) = _homes(tmp_path)
+        engine = json.loads((home / "localnet" / "node.json").read_text())
+        proc.send_signal(signal.SIGTERM)
+        out = proc.communicate(timeout=60)[0]
+        assert "demo home removed" in out, out[-2000:]
+        assert not is_alive(engine["pid"]) and not is_alive(engine["chopsticks_pid"])
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for home in _homes(tmp_path):
+            subprocess.run([sys.executable, "-m", "btkit", "localnet", "down"], cwd=ROOT,
+                           env=dict(os.environ, BTKIT_HOME=str(home)), capture_output=True, timeout=60)
