@@ -238,3 +238,11 @@ def test_without_node_the_error_names_nodejs(cli, tmp_path):
             "--data-dir", str(tmp_path), env={"PATH": str(tmp_path), "BTKIT_CHOPSTICKS": ""})
     assert r.code == 1, r.stdout + r.stderr
     assert "Node.js >= 20" in r.json()["error"]["message"]
+
+
+def test_jump_on_btkits_node_builds_the_blocks(start_node, cli):
+    node = start_node("manual")
+    before = node.client.head()["number"]
+    r = cli("--json", "localnet", "jump", "5", "--data-dir", str(node.data_dir))
+    assert r.code == 0, r.stderr
+    assert r.json()["head"] == before + 5 == node.client.head()["number"]

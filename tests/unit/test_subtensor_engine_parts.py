@@ -95,3 +95,36 @@ def test_btkit_chopsticks_overrides_and_must_exist(bin_dir, tmp_path, monkeypatc
     _script(fake, "exit 0")
     assert chopsticks.find() == fake
     assert os.access(fake, os.X_OK)
+
+
+class _Flaky(chopsticks.Rpc):
+    """A chopsticks that refuses ``dev_newBlock`` ``failures`` times with ``message``, then builds."""
+
+    def __init__(self, message: str, failures: int = 1) -> None:
+        super().__init__("http://127.0.0.1:9")
+        self.message, self.failures = message, failures
+        self.built = self.refused = 0
+
+    def __call__(self, method, *params, timeout=None):
+        if method == "dev_newBlock":
+            if self.refused < self.failures:
+                self.refused += 1
+                raise chopsticks.ChopsticksError(method, self.message)
+            self.built += 1
+            return "0x01"
+        if method == "chain_getHeader":
+            return {"number": hex(self.built)}
+        return "0x" + "ab" * 32
+
+
+def test_block_one_is_built_again_after_the_slot_error():
+    rpc = _Flaky("Timestamp slot must match `CurrentSlot`")
+    assert rpc.new_blocks(1)["number"] == 1
+    assert (rpc.refused, rpc.built) == (1, 1)
+
+
+def test_other_block_errors_are_not_retried():
+    rpc = _Flaky("boom")
+    with pytest.raises(chopsticks.ChopsticksError, match="boom"):
+        rpc.new_blocks(1)
+    assert rpc.refused == 1
