@@ -11,6 +11,8 @@ from btkit.gateway import discovery
 from btkit.net.client import Client
 from btkit.neurons.runtime import Log, StopFlag, load_json, log_node_changes, require_registration, save_json
 from btkit.neurons.task import load_task
+from btkit.neurons.weight_setter import WeightSetter
+from btkit.weights import finite_score
 
 
 @dataclass
@@ -26,12 +28,18 @@ class ValidatorConfig:
 
 
 class Scores:
-    """uid -> (hotkey, moving average); a uid whose hotkey changes starts over."""
+    """uid -> (hotkey, moving average); a uid whose hotkey changes starts over. Scores are finite and
+    >= 0 (``btkit.weights.finite_score``: NaN and infinities count as 0), in memory and in the file."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         raw = load_json(path, {}) if path else {}
-        self.by_uid: dict[int, tuple[str, float]] = {int(k): (v[0], float(v[1])) for k, v in raw.items()}
+        self.by_uid: dict[int, tuple[str, float]] = {}
+        for k, v in raw.items() if isinstance(raw, dict) else ():
+            try:
+                self.by_uid[int(k)] = (str(v[0]), finite_score(v[1]))
+            except (TypeError, ValueError, IndexError):
+                continue  # a damaged entry: that uid starts over
 
     def sync(self, hotkeys: dict[int, str]) -> None:
         for uid in list(self.by_uid):
@@ -39,6 +47,7 @@ class Scores:
                 del self.by_uid[uid]
 
     def update(self, uid: int, hotkey: str, score: float, alpha: float) -> float:
+        score = finite_score(score)
         prev = self.by_uid.get(uid)
         value = score if prev is None or prev[0] != hotkey else alpha * score + (1 - alpha) * prev[1]
         self.by_uid[uid] = (hotkey, value)
@@ -49,15 +58,6 @@ class Scores:
             save_json(self.path, {str(u): [h, s] for u, (h, s) in self.by_uid.items()})
 
 
-def weights_from(scores: Scores) -> tuple[list[int], list[int]]:
-    positive = {uid: s for uid, (_, s) in scores.by_uid.items() if s > 0}
-    if not positive:
-        return [], []
-    top = max(positive.values())
-    uids = sorted(positive)
-    return uids, [max(1, round(positive[u] / top * 65535)) for u in uids]
-
-
 def run(chain, keypair, cfg: ValidatorConfig, log: Log, stop: StopFlag | None = None) -> None:
     """Score the miners of ``cfg.netuid`` on ``chain`` (a ``btkit.chain.Chain``) and set weights, until stopped."""
     stop = stop or StopFlag()
@@ -65,6 +65,7 @@ def run(chain, keypair, cfg: ValidatorConfig, log: Log, stop: StopFlag | None = 
     require_registration(chain, keypair.ss58_address, cfg.netuid, "validator")
     task = load_task(cfg.task)
     scores = Scores(cfg.state_path)
+    setter = WeightSetter(cfg.netuid)
     client = Client(keypair, timeout=cfg.timeout_s)
     rng = random.Random()
     log("started", hotkey=keypair.ss58_address, task=task.name, restored=len(scores.by_uid))
@@ -76,7 +77,7 @@ def run(chain, keypair, cfg: ValidatorConfig, log: Log, stop: StopFlag | None = 
             gateway = service.start(chain, keypair, task, cfg.gateway, lambda: scores.by_uid, log, cfg.ledger_path)
         while not stop.stopped:
             try:
-                step(chain, keypair, cfg, task, scores, client, rng, log)
+                step(chain, keypair, cfg, task, scores, client, rng, log, setter)
             except Exception as exc:  # a node hiccup or a bad round must not kill the validator
                 log("round-failed", error=f"{type(exc).__name__}: {exc}")
             stop.wait(cfg.interval_s)
@@ -88,7 +89,8 @@ def run(chain, keypair, cfg: ValidatorConfig, log: Log, stop: StopFlag | None = 
         log("stopped", scored=len(scores.by_uid))
 
 
-def step(chain, keypair, cfg, task, scores, client, rng, log) -> None:
+def step(chain, keypair, cfg, task, scores, client, rng, log, setter: WeightSetter | None = None) -> None:
+    setter = setter or WeightSetter(cfg.netuid)
     mg = chain.metagraph(cfg.netuid)
     hp = chain.hyperparameters(cfg.netuid)
     scores.sync({n.uid: n.hotkey for n in mg.neurons})
@@ -104,13 +106,6 @@ def step(chain, keypair, cfg, task, scores, client, rng, log) -> None:
         round_scores[r.uid] = round(scores.update(r.uid, r.hotkey, s, cfg.alpha), 4)
     scores.save()
     failures = {r.uid: r.error for r in replies if not r.ok}
-    set_now = None
-    if mg.block - me.last_update >= hp.weights_rate_limit:
-        uids, values = weights_from(scores)
-        if uids and me.validator_permit:
-            result = chain.submit(keypair, chain.calls.set_weights(cfg.netuid, uids, values, hp.weights_version))
-            set_now = "set" if result.success else result.error
-        elif uids:
-            set_now = "waiting for a validator permit (granted at the next epoch to the top stakes)"
+    set_now = setter.step(chain, keypair, mg, me, hp, {uid: s for uid, (_, s) in scores.by_uid.items()}) or None
     log("round", block=mg.block, uid=me.uid, miners=len(targets), scores=round_scores,
         failures=failures, weights=set_now)

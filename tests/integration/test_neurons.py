@@ -192,7 +192,8 @@ def test_validator_survives_bad_miners_and_weights_follow_scores(start_node, tmp
 
 
 def test_scores_persist_and_reset_when_a_uid_changes_hotkey(tmp_path):
-    from btkit.neurons.validator import Scores, weights_from
+    from btkit.neurons.validator import Scores
+    from btkit.weights import process_weights
 
     path = tmp_path / "s.json"
     s = Scores(path)
@@ -207,7 +208,7 @@ def test_scores_persist_and_reset_when_a_uid_changes_hotkey(tmp_path):
     assert 2 not in restored.by_uid
     restored.update(2, "hkNEW", 0.2, 0.5)
     assert restored.by_uid[2] == ("hkNEW", 0.2)
-    assert weights_from(restored) == ([1, 2], [65535, 26214])
+    assert process_weights({u: v for u, (_, v) in restored.by_uid.items()}, 3, 1, 65535) == ([1, 2], [65535, 26214])
 
 
 def test_miner_without_registration_says_how_to_fix(cli, start_node):
