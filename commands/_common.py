@@ -179,6 +179,23 @@ def unlock_hotkey(wallet, hotkey: Optional[str], password_file: Optional[str] = 
 Netuid = typer.Option(..., "--netuid", help="Subnet id.")
 
 
+def hyperparameter_value(current: dict, name: str, value: str):
+    """``value`` (text) parsed for hyperparameter ``name`` of a subnet whose ``Hyperparameters.to_json()``
+    is ``current``: true/false for flags, else an integer; ``UsageError`` otherwise."""
+    from btkit.errors import UsageError
+
+    if name not in current:
+        raise UsageError(f"unknown hyperparameter {name!r}", hint="see `btkit subnet hyperparameters --netuid N`")
+    if isinstance(current[name], bool):
+        if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+            raise UsageError(f"{name} takes true or false")
+        return value.lower() in ("true", "1", "yes")
+    try:
+        return int(value)
+    except ValueError:
+        raise UsageError(f"{name} takes an integer") from None
+
+
 def pow_progress():
     """A callback that keeps one status line on stderr (TTY only, never with --json)."""
     import sys

@@ -29,10 +29,12 @@ GROUP_ALIASES: dict[str, str] = {
 # A group that is only in this table (``sudo``) is built from its entries.
 COMMAND_ALIASES: dict[str, dict[str, tuple[str, str | None]]] = {
     "subnet": {"register": ("register", None)},
-    "sudo": {"set": ("subnet", "set"), "get": ("subnet", "hyperparameters"), "set-take": ("stake", "set-take")},
+    "sudo": {"set": ("subnet", "set"), "get": ("subnet", "hyperparameters"), "set-take": ("stake", "set-take"),
+             "senate": ("governance", "senate"), "proposals": ("governance", "list"),
+             "senate-vote": ("governance", "vote")},
 }
 ALIAS_GROUPS: dict[str, tuple[str, list[str]]] = {
-    "sudo": ("btcli's sudo: set and get subnet hyperparameters, a delegate's take.", [
+    "sudo": ("btcli's sudo: set and get subnet hyperparameters, a delegate's take; senate, proposals, senate-vote.", [
         "btkit sudo get --netuid 1",
         "btkit sudo set --netuid 1 --param tempo --value 50 -w owner",
         "btkit sudo set-take --take 10 -w owner -H default",
@@ -45,7 +47,7 @@ FLAG_ALIASES: dict[str, str] = {
     "--wallet.hotkey": "--hotkey", "--wallet-hotkey": "--hotkey", "--wallet_hotkey": "--hotkey",
     "--subtensor.network": "--network", "--subtensor.chain_endpoint": "--network", "--chain": "--network",
     "--json-output": "--json", "--json-out": "--json", "--yes": "--no-prompt",
-    "--parameter": "--param", "--ss58-address": "--ss58",
+    "--parameter": "--param", "--ss58-address": "--ss58", "--vote-aye": "--aye", "--vote-nay": "--nay",
 }
 
 # flags that work anywhere on the command line -> Environment field

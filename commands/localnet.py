@@ -103,13 +103,19 @@ def up(
     at: Optional[str] = typer.Option(None, "--at", help="subtensor engine: the block (number or hash) to fork at."),
     mainnet_limits: bool = typer.Option(False, "--mainnet-limits",
                                         help="subtensor engine: keep the runtime's rate limits."),
+    vote_weight: str = typer.Option("seat", "--vote-weight", help="Governance votes: seat (one per senator, "
+                                    "subtensor's rule) or stake (weighed by root stake); set when the chain is new."),
 ) -> None:
     """Start a local chain node; returns once it answers (detached unless --foreground)."""
     from localnet import control
 
     if not 0 <= port <= 65535:
         raise UsageError("--port must be between 0 and 65535")
+    if vote_weight not in ("seat", "stake"):
+        raise UsageError(f"--vote-weight must be seat or stake, not {vote_weight!r}")
     if engine == "subtensor":
+        if vote_weight != "seat":
+            raise UsageError("--vote-weight is a btkit-engine flag; the subtensor engine's runtime counts seats")
         _up_subtensor(_data_dir(data_dir), host, port, block_time, mining, ephemeral, profile, log_format, foreground,
                       chain_spec, fork, at, mainnet_limits)
         return
@@ -127,7 +133,8 @@ def up(
         raise UsageError("--block-time must be between 0.01 and 3600 seconds")
     if log_format not in ("text", "json"):
         raise UsageError(f"--log-format must be text or json, not {log_format!r}")
-    options = control.UpOptions(_data_dir(data_dir), host, port, mining, block_time, ephemeral, profile, log_format)
+    options = control.UpOptions(_data_dir(data_dir), host, port, mining, block_time, ephemeral, profile, log_format,
+                                vote_weight)
     info, proc = control.up(options, detached=not foreground)
     _print_banner(_banner(info, info["node"]))
     if foreground:

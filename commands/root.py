@@ -28,6 +28,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "validator": ("commands.validator", "Run validators that score miners and set weights."),
     "query": ("commands.query", "Query a subnet through a validator's gateway."),
     "gateway": ("commands.gateway", "Use validators' gateways as a client (credit)."),
+    "governance": ("commands.governance", "Propose changes; senators vote; the sudo key closes."),
     "explain": ("commands.explain", "Explain a chain error and how to fix it."),
     "config": ("commands.config", "Show and change btkit settings."),
 }

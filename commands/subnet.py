@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import typer
 
@@ -11,7 +11,7 @@ from btkit.errors import UsageError
 from btkit.net.urls import host_port
 from commands._common import (
     DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, confirm_quote, env,
-    hotkey_address, open_wallet, submit, unlock_coldkey,
+    hotkey_address, hyperparameter_value, open_wallet, submit, unlock_coldkey,
 )
 from btkit.tables import Column
 from commands._group import command_group
@@ -140,18 +140,7 @@ def set_(
 
     chain = client(network)
     current = chain.hyperparameters(netuid).to_json()
-    if name not in current:
-        raise UsageError(f"unknown hyperparameter {name!r}", hint="see `btkit subnet hyperparameters --netuid N`")
-    parsed: Any
-    if isinstance(current[name], bool):
-        if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
-            raise UsageError(f"{name} takes true or false")
-        parsed = value.lower() in ("true", "1", "yes")
-    else:
-        try:
-            parsed = int(value)
-        except ValueError:
-            raise UsageError(f"{name} takes an integer") from None
+    parsed = hyperparameter_value(current, name, value)
     kp = unlock_coldkey(open_wallet(wallet_path, wallet_name), password_file)
     result = submit(chain, kp, chain.calls.set_hyperparameter(netuid, name, parsed), f"set {name}", dry_run, wait_for)
     env().result({"netuid": netuid, "name": name, "value": parsed, "previous": current[name], "block": result.block},

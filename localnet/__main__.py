@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from localnet.config import PROFILES, MiningMode, NodeConfig
+from localnet.config import PROFILES, VOTE_WEIGHTS, MiningMode, NodeConfig
 
 
 def parse(argv: list[str]) -> NodeConfig:
@@ -18,6 +18,8 @@ def parse(argv: list[str]) -> NodeConfig:
     p.add_argument("--block-time", type=float, default=0.25)
     p.add_argument("--ephemeral", action="store_true", help="keep the chain in memory")
     p.add_argument("--profile", choices=PROFILES, default="dev")
+    p.add_argument("--vote-weight", choices=VOTE_WEIGHTS, default="seat",
+                   help="governance: one vote per senate seat, or weighed by root stake (a new chain's genesis)")
     p.add_argument("--log-format", choices=("text", "json"), default="text", help="node log lines")
     p.add_argument("--ready-fd", type=int, default=None,
                    help="a pipe to write one JSON line to once serving (what `btkit localnet up` waits on)")
@@ -26,7 +28,7 @@ def parse(argv: list[str]) -> NodeConfig:
         p.error("--block-time must be between 0.01 and 3600 seconds")
     return NodeConfig(data_dir=a.data_dir.expanduser().resolve(), host=a.host, port=a.port,
                       mining=MiningMode(a.mining), block_time=a.block_time, ephemeral=a.ephemeral, profile=a.profile,
-                      log_format=a.log_format, ready_fd=a.ready_fd)
+                      vote_weight=a.vote_weight, log_format=a.log_format, ready_fd=a.ready_fd)
 
 
 def restart_argv(argv: list[str]) -> list[str]:

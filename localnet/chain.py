@@ -42,6 +42,7 @@ class PoolFull(InvalidTransaction):
 @dataclass
 class ChainOptions:
     profile: str = "dev"
+    vote_weight: str = "seat"  # governance: one vote per senate seat, or weighed by root stake ("stake")
     pool_per_signer: int = 1024
     pool_total: int = 16384
     max_block_extrinsics: int = 4096
@@ -200,7 +201,7 @@ class Chain:
 
     # -- genesis ------------------------------------------------------------------------
     def _init_genesis(self) -> None:
-        state = genesis.genesis_state(self.options.profile)
+        state = genesis.genesis_state(self.options.profile, self.options.vote_weight)
         block = self._seal(0, ZERO_HASH, int(self.now() * 1000), [], [], [], [],
                            next_state_root(ZERO_HASH, state))
         meta = {"genesis_hash": block["hash"], "profile": self.options.profile,

@@ -14,6 +14,7 @@ class MiningMode(str, enum.Enum):
 
 
 PROFILES = ("dev", "mainnet")
+VOTE_WEIGHTS = ("seat", "stake")
 NODE_FILE = "node.json"  # pid, url, args: written when ready, removed on clean exit
 LOG_FILE = "node.log"
 DB_FILE = "chain.db"
@@ -28,6 +29,7 @@ class NodeConfig:
     block_time: float = 0.25
     ephemeral: bool = False
     profile: str = "dev"
+    vote_weight: str = "seat"  # governance votes: per seat, or weighed by root stake (set at genesis)
     max_body_bytes: int = 8 * 1024 * 1024
     log_format: str = "text"  # the node log's lines: text or json (localnet/log.py)
     ready_fd: int | None = None  # write end of the parent's ready pipe (``--ready-fd``)

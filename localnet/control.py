@@ -27,6 +27,7 @@ class UpOptions:
     ephemeral: bool = False
     profile: str = "dev"
     log_format: str = "text"
+    vote_weight: str = "seat"
     module = "localnet"  # what `python -m` runs (another engine's options name its own module)
     ready_timeout = READY_TIMEOUT
 
@@ -35,6 +36,8 @@ class UpOptions:
                 "--mining", self.mining, "--block-time", str(self.block_time), "--profile", self.profile]
         if self.log_format != "text":
             args += ["--log-format", self.log_format]
+        if self.vote_weight != "seat":
+            args += ["--vote-weight", self.vote_weight]
         return args + (["--ephemeral"] if self.ephemeral else [])
 
 
@@ -114,4 +117,5 @@ def parse_argv(argv: list[str]) -> UpOptions:
 
     c = parse(argv)
     return UpOptions(data_dir=c.data_dir, host=c.host, port=c.port, mining=c.mining.value,
-                     block_time=c.block_time, ephemeral=c.ephemeral, profile=c.profile, log_format=c.log_format)
+                     block_time=c.block_time, ephemeral=c.ephemeral, profile=c.profile, log_format=c.log_format,
+                     vote_weight=c.vote_weight)

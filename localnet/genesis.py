@@ -19,7 +19,9 @@ DEV_ACCOUNTS: tuple[tuple[str, str, int], ...] = (
 SUDO_URI = "//Alice"
 
 
-def genesis_state(profile: str = "dev") -> dict[str, Any]:
+def genesis_state(profile: str = "dev", vote_weight: str = "seat") -> dict[str, Any]:
+    """The state of block 0: dev balances, //Alice as sudo key and sole triumvirate member
+    (``localnet.runtime.governance``), the profile, and how senate votes count (seat or stake)."""
     from localnet.runtime import balances, system  # not at import: `localnet up` reads DEV_ACCOUNTS only
     from localnet.state import Overlay
 
@@ -28,6 +30,9 @@ def genesis_state(profile: str = "dev") -> dict[str, Any]:
     for _, address, amount in DEV_ACCOUNTS:
         balances.mint(overlay, address, amount)
     overlay.set("sudo", DEV_ACCOUNTS[0][1])
+    overlay.set("gov:triumvirate", [DEV_ACCOUNTS[0][1]])
+    if vote_weight == "stake":
+        overlay.set("gov:vote_weight", "stake")
     overlay.set("profile", profile)
     system.on_initialize(overlay, 0)
     overlay.merge_into_parent()

@@ -41,7 +41,7 @@ class Node:
         self.config = config
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self.storage = Storage(config.db_path)
-        self.chain = Chain(self.storage, ChainOptions(profile=config.profile))
+        self.chain = Chain(self.storage, ChainOptions(profile=config.profile, vote_weight=config.vote_weight))
         self.mining = config.mining
         self.block_time = config.block_time
         self.waiters: dict[str, list[asyncio.Future]] = {}
@@ -354,6 +354,12 @@ class Node:
                 if subnets.uid_of(view, net, hk) is not None]
         return {"hotkey": hk, "owner": subnets.owner_of(view, hk), "take": staking.take_of(view, hk),
                 "registrations": regs}
+
+    def rpc_subtensor_governance(self) -> dict[str, Any]:
+        """Triumvirate, senate (hotkey, root stake), settings and open proposals (``governance.view``)."""
+        from localnet.runtime import governance
+
+        return governance.view(self._view())
 
     def rpc_subtensor_burnCost(self, netuid: Any) -> int:
         from localnet.runtime import subnets

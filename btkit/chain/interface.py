@@ -21,11 +21,12 @@ Queries about a subnet that does not exist raise ``ChainRejectedError`` naming
 from __future__ import annotations
 
 import abc
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from btkit.chain.errors import Unsupported
 from btkit.chain.types import (
-    GATEWAY_MARK, Call, EpochSchedule, Event, Head, HotkeyInfo, Hyperparameters, Metagraph, NodeInfo, StakeInfo,
+    GATEWAY_MARK, Call, EpochSchedule, Event, Governance, Head, HotkeyInfo, Hyperparameters, Metagraph, NodeInfo,
+    StakeInfo,
     SubmitResult, SubnetInfo, Wait, Weights,
 )
 from btkit.units import Balance
@@ -183,6 +184,35 @@ class Calls:
         return Call(served.pallet, served.function, {**served.args, "placeholder1": GATEWAY_MARK})
 
 
+    # -- governance (source: subtensor f5e11478a^, pallets/collective and coinbase/root.rs) ---------
+    def by_name(self, name: str, args: Mapping[str, Any]) -> Call:
+        """Any call by its ``Pallet.function`` name and wire arguments (what a proposal carries);
+        raises ``UsageError`` for a name without one dot."""
+        from btkit.errors import UsageError
+
+        pallet, dot, function = name.partition(".")
+        if not dot or not pallet or not function or "." in function:
+            raise UsageError(f"a call is named Pallet.function (e.g. AdminUtils.sudo_set_tempo), not {name!r}")
+        return Call(pallet, function, dict(args))
+
+    def propose(self, call: Call, length_bound: int, duration: int) -> Call:
+        """``Triumvirate.propose(proposal, length_bound, duration)``: a triumvirate member proposes
+        ``call`` (executed with root origin if the senate approves); ``length_bound`` >= its encoded
+        length (``Chain.proposal_length``), ``duration`` >= the motion duration (blocks)."""
+        return Call("Triumvirate", "propose", {"proposal": call, "length_bound": length_bound, "duration": duration})
+
+    def senate_vote(self, hotkey: str, proposal_hash: str, index: int, approve: bool) -> Call:
+        """``SubtensorModule.vote(hotkey, proposal, index, approve)``, signed by the coldkey owning the
+        senate ``hotkey``."""
+        return Call("SubtensorModule", "vote", {"hotkey": hotkey, "proposal": proposal_hash, "index": index,
+                                                "approve": approve})
+
+    def close(self, proposal_hash: str, index: int, length_bound: int) -> Call:
+        """``Triumvirate.close(proposal_hash, index, length_bound)``: root origin (the sudo key)."""
+        return Call("Triumvirate", "close", {"proposal_hash": proposal_hash, "index": index,
+                                             "length_bound": length_bound})
+
+
 class Chain(abc.ABC):
     """A chain btkit talks to. ``url`` is the endpoint; ``kind`` is ``"localnet"`` or ``"subtensor"``."""
 
@@ -286,6 +316,17 @@ class Chain(abc.ABC):
         ``recycled``, and per uid ``explain`` rows with the reasons a uid earned nothing), None before
         the first. Only btkit's localnet keeps it: other backends raise ``Unsupported``."""
         raise Unsupported(f"epoch records need btkit's localnet; {self.url} is a {self.kind} node")
+
+    # -- governance --------------------------------------------------------------------
+    def governance(self) -> Governance:
+        """The triumvirate, the senate with each seat's root stake, and every open proposal.
+        Chains without governance pallets raise ``Unsupported``."""
+        raise Unsupported(f"governance (Triumvirate/SenateMembers) is not available on this {self.kind} node "
+                          f"({self.url})")
+
+    def proposal_length(self, call: Call) -> int:
+        """The encoded length (bytes) of ``call`` as a proposal: the least ``length_bound`` for it."""
+        raise Unsupported(f"governance is not available on this {self.kind} node ({self.url})")
 
     # -- registration by proof of work -------------------------------------------------
     pow_refresh_after: int = 3

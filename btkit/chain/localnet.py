@@ -17,8 +17,9 @@ from btkit.chain.errors import TransactionRejected
 from btkit.chain.interface import Chain, DevChain
 from btkit.chain.network import DEFAULT_URL
 from btkit.chain.types import (
-    GATEWAY_MARK, AxonInfo, Call, EpochSchedule, Event, Head, HotkeyInfo, Hyperparameters, Metagraph, Neuron,
-    NodeInfo, PoolInfo, Registration, StakeInfo, StakeQuote, SubmitResult, Subnet, SubnetInfo, Wait, Weights,
+    GATEWAY_MARK, AxonInfo, Call, EpochSchedule, Event, Governance, Head, HotkeyInfo, Hyperparameters, Metagraph,
+    Neuron, NodeInfo, PoolInfo, Proposal, Registration, SenateMember, StakeInfo, StakeQuote, SubmitResult, Subnet,
+    SubnetInfo, Wait, Weights,
 )
 from btkit.errors import BtkitError, ChainRejectedError, NodeUnreachableError, UsageError
 from btkit.extrinsic import build_signed, extrinsic_hash
@@ -234,6 +235,13 @@ def _reject_hint(reason: str | None) -> str:
     }.get(reason or "", "")
 
 
+def _proposal_length(call: dict[str, Any]) -> int:
+    """A proposal's length on btkit's localnet: its canonical JSON (``localnet.runtime.governance``)."""
+    from btkit.extrinsic import canonical_json
+
+    return len(canonical_json(call))
+
+
 def _event(raw: dict[str, Any]) -> Event:
     return Event(raw["pallet"], raw["name"], raw.get("data") or {}, raw.get("extrinsic"))
 
@@ -354,6 +362,19 @@ class LocalnetChain(Chain, DevChain):
     def weights(self, netuid: int) -> Weights:
         return {int(uid): [(int(j), int(w)) for j, w in row]
                 for uid, row in self.rpc.call("subtensor_weights", netuid).items()}
+
+    def governance(self) -> Governance:
+        raw = self.rpc.call("subtensor_governance")
+        return Governance(tuple(raw["triumvirate"]),
+                          tuple(SenateMember(m["hotkey"], Balance(m["stake"])) for m in raw["senate"]),
+                          raw["max_members"], raw["motion_duration"], raw["vote_weight"],
+                          tuple(Proposal(p["hash"], p["index"], Call(p["call"]["pallet"], p["call"]["function"],
+                                                                     p["call"]["args"]),
+                                         p["threshold"], tuple(p["ayes"]), tuple(p["nays"]), p["end"],
+                                         _proposal_length(p["call"])) for p in raw["proposals"]))
+
+    def proposal_length(self, call: Call) -> int:
+        return _proposal_length(call.to_json())
 
     def burn_cost(self, netuid: int) -> Balance:
         return Balance(self.rpc.call("subtensor_burnCost", netuid))

@@ -50,7 +50,8 @@ class Call:
         return f"{self.pallet}.{self.function}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"pallet": self.pallet, "function": self.function, "args": dict(self.args)}
+        return {"pallet": self.pallet, "function": self.function,
+                "args": {k: v.to_json() if isinstance(v, Call) else v for k, v in self.args.items()}}
 
 
 @dataclass(frozen=True)
@@ -465,3 +466,69 @@ Weights = dict[int, list[tuple[int, int]]]
 def weights_to_json(weights: Weights) -> dict[str, list[list[int]]]:
     """``Weights`` in btkit's JSON shape: ``{"uid": [[dest, u16], ...]}``."""
     return {str(uid): [[j, w] for j, w in row] for uid, row in weights.items()}
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """An open governance motion (subtensor's ``Triumvirate.Voting`` and ``ProposalOf``).
+
+    ``hash`` (0x hex) and ``index`` identify it in votes and in ``close``; ``call`` is the proposed
+    call (None when this backend cannot decode it); ``threshold`` the ayes (senate seats) it needs;
+    ``ayes``/``nays`` the senate hotkeys that voted; ``end`` the block after which abstentions count
+    as nays; ``length`` its encoded size in bytes (``close`` passes it as ``length_bound``).
+    """
+
+    hash: str
+    index: int
+    call: Call | None
+    threshold: int
+    ayes: tuple[str, ...]
+    nays: tuple[str, ...]
+    end: int
+    length: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"hash": self.hash, "index": self.index, "call": None if self.call is None else self.call.to_json(),
+                "threshold": self.threshold, "ayes": list(self.ayes), "nays": list(self.nays), "end": self.end,
+                "length": self.length}
+
+
+@dataclass(frozen=True)
+class SenateMember:
+    """A senate seat: the delegate ``hotkey`` and its root stake (TAO on netuid 0, the seat rule's measure)."""
+
+    hotkey: str
+    stake: Balance
+
+    def to_json(self) -> dict[str, Any]:
+        return {"hotkey": self.hotkey, "stake": self.stake}
+
+
+@dataclass(frozen=True)
+class Governance:
+    """Who governs: the ``triumvirate`` (proposers, SS58), the ``senate`` (voters), ``max_members``
+    (senate seats), ``motion_duration`` (the least voting period, blocks), ``vote_weight`` ("seat":
+    one vote per senator, subtensor's rule; "stake": weighed by root stake) and the open proposals."""
+
+    triumvirate: tuple[str, ...]
+    senate: tuple[SenateMember, ...]
+    max_members: int
+    motion_duration: int
+    vote_weight: str
+    proposals: tuple[Proposal, ...]
+
+    def proposal(self, ref: str) -> Proposal:
+        """The open proposal whose hash is (or starts with) ``ref``, or whose index is ``ref``;
+        raises ``ChainRejectedError`` naming ``Triumvirate.ProposalNotExists``."""
+        from btkit.errors import ChainRejectedError
+
+        for p in self.proposals:
+            if p.hash == ref.lower() or str(p.index) == ref or (len(ref) >= 6 and p.hash.startswith(ref.lower())):
+                return p
+        raise ChainRejectedError(f"Triumvirate.ProposalNotExists: no open proposal {ref}",
+                                 "see `btkit governance list`")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"triumvirate": list(self.triumvirate), "senate": [m.to_json() for m in self.senate],
+                "max_members": self.max_members, "motion_duration": self.motion_duration,
+                "vote_weight": self.vote_weight, "proposals": [p.to_json() for p in self.proposals]}

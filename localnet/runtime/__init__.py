@@ -46,6 +46,10 @@ class CallDef:
 
 
 CALLS: dict[tuple[str, str], CallDef] = {}
+# run after every successful call, on its context (governance: senate seats follow root stake)
+AFTER_DISPATCH: list[Callable[[Context], None]] = []
+# the signer of a call dispatched with root origin (an approved proposal): sudo checks accept it
+ROOT = "<root>"
 
 
 def call(pallet: str, function: str, **params: Checker) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -84,6 +88,8 @@ def validate_call(c: Any) -> tuple[CallDef, dict[str, Any]]:
 def dispatch(ctx: Context, c: dict[str, Any]) -> None:
     definition, args = validate_call(c)
     definition.handler(ctx, **args)
+    for hook in AFTER_DISPATCH:
+        hook(ctx)
 
 
 def on_initialize(state: Overlay, block: int) -> None:
@@ -104,6 +110,6 @@ def load_modules() -> None:
     global _loaded
     if not _loaded:
         from localnet.runtime import (  # noqa: F401
-            balances, emission, pow, registration, serving, staking, subnets, system, weights,
+            balances, emission, governance, pow, registration, serving, staking, subnets, system, weights,
         )
         _loaded = True

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from localnet.runtime import Context, DispatchError, call
+from localnet.runtime import ROOT, Context, DispatchError, call
 from localnet.runtime import balances, rows
 from localnet.runtime.types import account, as_tao, boolean, u16, u64
 from localnet.state import Overlay
@@ -157,7 +157,8 @@ def replace_neuron(state: Overlay, netuid: int, uid: int, hotkey: str, coldkey: 
 
 
 def is_sudo(state: Overlay, who: str) -> bool:
-    return state.get("sudo") == who
+    """The sudo key, or root origin (a call an approved governance proposal dispatches)."""
+    return who == ROOT or state.get("sudo") == who
 
 
 # -- calls ----------------------------------------------------------------------------

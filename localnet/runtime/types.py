@@ -20,6 +20,10 @@ def u16(value: Any) -> int:
     return _int(value, 16)
 
 
+def u32(value: Any) -> int:
+    return _int(value, 32)
+
+
 def u64(value: Any) -> int:
     return _int(value, 64)
 
