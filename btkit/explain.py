@@ -111,6 +111,26 @@ ERRORS: dict[str, tuple[str, str]] = {
     "AdminUtils.InvalidValue": ("the value is out of range", "check the min_/max_ pairs"),
     "AdminUtils.MaxAllowedUIdsLessThanCurrentUIds": (
         "max_allowed_uids cannot go below the current number of uids", "use a larger value"),
+    # governance (docs/governance.md)
+    "Triumvirate.NotMember": ("only a triumvirate member may propose (senators vote with `governance vote`)",
+                              "see `btkit governance senate` for the members"),
+    "Triumvirate.DuplicateProposal": ("the same call is already an open proposal", "vote on that one"),
+    "Triumvirate.ProposalNotExists": ("there is no open proposal with that hash (closed or never made)",
+                                      "see `btkit governance list`"),
+    "Triumvirate.IndexMismatchProposalHash": ("the index does not belong to that proposal hash",
+                                              "give the proposal by its hash"),
+    "Triumvirate.DuplicateVote": ("this senator already voted that way on the proposal", "nothing to do"),
+    "Triumvirate.TooEarlyToCloseProposal": (
+        "the proposal has neither enough ayes nor enough nays, and its voting period has not ended",
+        "wait for more votes or for its end block (`btkit governance show`)"),
+    "Triumvirate.TooManyActiveProposals": ("10 proposals are open", "close some first"),
+    "Triumvirate.DurationLowerThanConfiguredMotionDuration": (
+        "the voting period is shorter than the motion duration", "leave --duration out"),
+    "Triumvirate.ProposalLengthBoundLessThanProposalLength": (
+        "the length bound is below the proposal's encoded length", "leave the bound to btkit"),
+    S + "NotSenateMember": ("that hotkey holds no senate seat", "see `btkit governance senate`"),
+    S + "StakeTooLowForRoot": ("the hotkey has less root stake than every senator", "stake more on netuid 0"),
+    "System.BadOrigin": ("the call needs root origin (the sudo key)", "sign with the sudo key's wallet"),
 }
 
 
