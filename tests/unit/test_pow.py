@@ -91,3 +91,35 @@ class _Scalar:
 def test_limit_is_the_spec_bound():
     assert limit_for(1) == 2**256 - 1
     assert limit_for(3) == (2**256 - 1) // 3
+
+
+def subtensor_reference_seal(block_hash: bytes, hotkey: bytes, nonce: int) -> bytes:
+    """subtensor's create_seal_hash (pallets/subtensor/src/subnets/registration.rs), with pycryptodome's Keccak."""
+    from Crypto.Hash import keccak
+
+    block_and_hotkey = keccak.new(digest_bits=256, data=block_hash + hotkey).digest()
+    sha = hashlib.sha256(nonce.to_bytes(8, "little") + block_and_hotkey).digest()
+    return keccak.new(digest_bits=256, data=sha).digest()
+
+
+def test_subtensor_seal_python_and_native_kernel_match_the_runtime_rule():
+    from btkit.pow import native, subtensor_challenge
+
+    block_hash, hotkey = bytes(range(32)), Keypair.from_uri("//Bob").public_key
+    challenge = subtensor_challenge(block_hash, hotkey)
+    rng = random.Random(7)
+    for nonce in [0, 1, 2**32 - 1, 2**32, 2**64 - 1] + [rng.getrandbits(64) for _ in range(200)]:
+        expected = subtensor_reference_seal(block_hash, hotkey, nonce)
+        assert seal(challenge, nonce) == expected
+        if native.load() is not None:
+            assert native.seal(challenge, nonce) == expected
+    # hash_meets_difficulty: the seal read big-endian (U256::from(&[u8])) times the difficulty must not overflow
+    for difficulty in (1000, 5000):
+        meets = [n for n in range(20_000) if int.from_bytes(subtensor_reference_seal(block_hash, hotkey, n), "big")
+                 * difficulty < 2**256]
+        assert meets, difficulty
+        assert [n for n in range(20_000) if seal_meets(seal(challenge, n), difficulty, challenge)] == meets
+        if native.load() is not None:
+            assert native.solve_range(challenge, difficulty, 0, 20_000) == meets[0]
+            assert native.solve_range(challenge, difficulty, meets[0] + 1, 20_000 - meets[0] - 1) == \
+                (meets[1] if len(meets) > 1 else None)
