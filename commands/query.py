@@ -68,7 +68,7 @@ def query(
         confirm_or_abort(f"Pay {amount} from {kp.ss58_address} to the gateway of {gw.hotkey} "
                          f"(account {gw.info.get('pay_to')}, {Balance(gw.info.get('price_rao') or 0)} per query)?")
         with env().status("Paying and waiting for the gateway to credit it..."):
-            paid = {"amount": amount, "credit_rao": gw.pay(chain, amount.rao)}
+            paid = {"amount": amount, "credit": Balance(gw.pay(chain, amount.rao))}
     with env().status("Querying..."):
         answer = gw.query(request, deadline)
     gw.close()

@@ -160,7 +160,7 @@ def test_paid_gateway_survives_sigkill_and_falls_back(subnet, cli, home):
         assert r.code == 0, r.stdout + r.stderr
         out = r.json()
         receipts_seen[out["request_hash"]] = out["receipt"]
-        assert out["paid"]["credit_rao"] == 6 * PRICE and out["receipt"]["credit_rao"] == 5 * PRICE
+        assert out["paid"]["credit"]["rao"] == 6 * PRICE and out["receipt"]["credit_rao"] == 5 * PRICE
         assert out["answer"] == a.answer and out["answered_by"][0]["uid"] == a.answered_by[0]["uid"]
         r = cli("gateway", "credit", "--netuid", str(netuid), "--validator", VAL_HOT.ss58_address, "-w", "client",
                 "--json", *net)
