@@ -78,3 +78,32 @@ def test_empty_blocks_are_quiet_and_epochs_have_a_line(cli, node):
     assert new and all(rec["event"] == "epoch" for rec in new), new  # nothing for the empty blocks
     assert {rec["netuid"] for rec in new} == {1} and len(new) == 2
     assert all(rec["uids"] == 1 and rec["block"] > 0 for rec in new)
+
+
+def test_logs_follow_prints_new_lines(cli, node, home):
+    import os
+    import selectors
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    node()
+    assert cli("wallet", "regen-coldkey", "--uri", "//Alice", "--no-use-password", "-w", "alice").code == 0
+    assert cli("wallet", "regen-hotkey", "--uri", "//Alice//owner", "-w", "alice").code == 0
+    follower = subprocess.Popen([sys.executable, "-m", "btkit", "localnet", "logs", "-f", "-n", "0"], cwd=ROOT,
+                                env=dict(os.environ, BTKIT_HOME=str(home)), stdout=subprocess.PIPE, text=True)
+    try:
+        time.sleep(0.5)  # it is following the end of the file
+        assert cli("subnet", "create", "-w", "alice", "-y").code == 0
+        sel = selectors.DefaultSelector()
+        sel.register(follower.stdout, selectors.EVENT_READ)
+        seen, deadline = "", time.monotonic() + 15
+        while "register_network" not in seen and time.monotonic() < deadline:
+            if sel.select(timeout=0.5):
+                seen += follower.stdout.readline()
+        assert "call=SubtensorModule.register_network result=success" in seen
+    finally:
+        follower.terminate()
+        follower.wait(timeout=10)
