@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 
 import pytest
 
-from tests.conftest import ROOT
 
 ALICE = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
 WIRE_NAME = re.compile(r"\b(subtensor|balances|localnet|author|chain|system|state)_[a-z][A-Za-z]+\b")
@@ -69,41 +67,15 @@ def test_amounts_in_tau_and_no_wire_names(cli, node):
         assert not WIRE_NAME.search(human.stdout + human.stderr), (args, human.stderr)
 
 
-def _in_pty(args: list[str], answer: bytes, env: dict[str, str]) -> tuple[int, str]:
-    """Run the CLI with a terminal as its controlling tty; type ``answer``; return (exit code, output)."""
-    import pty
-    import select
-    import time
-
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: its stdin/stdout/stderr are the pty
-        os.chdir(ROOT)
-        os.execve(sys.executable, [sys.executable, "-m", "btkit", *args], env)
-    out, sent, deadline = b"", False, time.monotonic() + 30
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-            if not sent and b"?" in out:
-                os.write(fd, answer)
-                sent = True
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
-
-
 def test_declining_a_prompt_exits_1_cancelled(cli, home):
+    from tests.integration.terminal import run_on_terminal
+
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BTKIT_", "BT_PW_"))}
-    env.update(BTKIT_HOME=str(home), TERM="dumb")
+    env.update(BTKIT_HOME=str(home))
     (home / "localnet").mkdir(parents=True)
-    code, out = _in_pty(["localnet", "reset"], b"n\r", env)
-    assert code == 1, out
-    assert "cancelled" in out and "Usage" not in out
+    code, screen, out = run_on_terminal(["localnet", "reset"], "n", env)
+    assert code == 1, screen
+    assert "cancelled" in screen and "Usage" not in screen + out
 
 
 def test_a_group_without_its_command_shows_its_help(cli):
