@@ -111,11 +111,14 @@ WaitFor = typer.Option("inclusion", "--wait-for", callback=_check_wait,
 
 
 def confirm_send(chain, signer: str, call, question: str, dry_run: bool = False) -> None:
-    """Ask ``question`` with the network, the signer and the fee the node estimates (not on a dry run)."""
+    """Ask ``question`` with the network, the signer and the fee the node estimates. A dry run asks
+    nothing (it sends nothing): ``question`` (the quote, where there is one) goes to stderr instead."""
     e = env()
-    if dry_run or e.json or e.no_prompt:
-        confirm_or_abort(question)  # answers yes without asking
+    if dry_run:
+        e.info(question.rstrip("?"))
         return
+    if e.json or e.no_prompt:
+        return  # -y and --json answer yes without asking
     fee = chain.estimate_fee(signer, call)
     confirm_or_abort(f"{question}\n  network {chain.url}  signer {signer}  fee {fee} (estimated)")
 

@@ -46,3 +46,12 @@ def test_transfer_waits_for_finalization(cli, alice_wallet, shared_node):
 def test_wait_for_takes_inclusion_or_finalization(cli, alice_wallet):
     r = cli("wallet", "transfer", "-d", DAVE.ss58_address, "-a", "1", "-w", "alice", "--wait-for", "none", "--json")
     assert r.code == 2 and "--wait-for" in r.json()["error"]["message"], r.stdout
+
+
+def test_dry_run_without_a_terminal_or_y_asks_nothing(cli, alice_wallet, shared_node):
+    """A dry run sends nothing, so there is nothing to confirm: it works in a script without -y."""
+    r = cli("wallet", "transfer", "-d", DAVE.ss58_address, "-a", "2.5", "-w", "alice", "--dry-run",
+            "--network", shared_node.url)
+    assert r.code == 0, r.stdout + r.stderr
+    assert "dry run (nothing submitted)" in r.stdout and "transfer_keep_alive" in r.stdout
+    assert "Transfer τ2.500000000" in r.stderr  # what would have been asked is shown, not asked
