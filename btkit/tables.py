@@ -41,8 +41,13 @@ class Column:
     drop: int = 0  # 0: always shown; otherwise dropped when too wide, highest first
 
 
-def tao(amount: Any, decimals: int = 4, symbol: str = "τ") -> str:
-    """An amount (``Balance`` or rao int) as ``τ1,234.5678`` (rounded, never cut); ``symbol="α"`` for alpha."""
+def tao(amount: Any, decimals: int = 4, symbol: str | None = None) -> str:
+    """An amount (``Balance`` or rao int) as ``τ1,234.5678`` (rounded, never cut); an ``Alpha`` (or
+    ``symbol="α"``) reads ``α1,234.5678``."""
+    from btkit.units import Alpha
+
+    if symbol is None:
+        symbol = SYMBOLS["alpha"] if isinstance(amount, Alpha) else SYMBOLS["tao"]
     rao = getattr(amount, "rao", amount)
     return f"{symbol}{int(rao) / 1e9:,.{decimals}f}"
 

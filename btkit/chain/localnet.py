@@ -268,11 +268,12 @@ def _pool(raw: dict[str, Any]) -> PoolInfo:
                     pending_alpha=Alpha(raw["pending_alpha"]), stable=raw["stable"])
 
 
-def _neuron(raw: dict[str, Any]) -> Neuron:
+def _neuron(raw: dict[str, Any], netuid: int) -> Neuron:
     axon = raw.get("axon")
-    return Neuron(uid=raw["uid"], hotkey=raw["hotkey"], coldkey=raw["coldkey"], stake=Balance(raw["stake"]),
+    unit = Alpha if netuid else Balance  # a subnet's stake and epoch emission are its alpha (dynamic TAO)
+    return Neuron(uid=raw["uid"], hotkey=raw["hotkey"], coldkey=raw["coldkey"], stake=unit(raw["stake"]),
                   rank=raw["rank"], trust=raw["trust"], consensus=raw["consensus"], incentive=raw["incentive"],
-                  dividends=raw["dividends"], vtrust=raw["vtrust"], emission=Balance(raw["emission"]),
+                  dividends=raw["dividends"], vtrust=raw["vtrust"], emission=unit(raw["emission"]),
                   validator_permit=raw["permit"], last_update=raw["last_update"], registered_at=raw["registered_at"],
                   active=raw["active"], pruning_score=raw["pruning_score"], take=raw["take"],
                   axon=AxonInfo(axon["ip"], axon["port"], axon["ip_type"], axon["protocol"], axon["version"],
@@ -357,7 +358,8 @@ class LocalnetChain(Chain, DevChain):
 
     def metagraph(self, netuid: int) -> Metagraph:
         raw = self.rpc.call("subtensor_metagraph", netuid)
-        return Metagraph(raw["netuid"], raw["block"], tuple(_neuron(n) for n in raw["neurons"]), _subnet(raw["subnet"]))
+        return Metagraph(raw["netuid"], raw["block"], tuple(_neuron(n, netuid) for n in raw["neurons"]),
+                         _subnet(raw["subnet"]))
 
     def weights(self, netuid: int) -> Weights:
         return {int(uid): [(int(j), int(w)) for j, w in row]

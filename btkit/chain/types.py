@@ -342,7 +342,8 @@ class AxonInfo:
 class Neuron:
     """One uid of a subnet.
 
-    ``stake``: total stake on the hotkey in the subnet; ``emission``: rao earned at the last epoch;
+    ``stake``: total stake on the hotkey in the subnet; ``emission``: rao earned at the last epoch
+    (both ``Alpha``, the subnet's token, where the chain has dynamic TAO and ``netuid`` is not root);
     ``rank``/``trust``/``consensus``/``incentive``/``dividends``/``vtrust`` (validator trust) and
     ``take``: u16 fixed point (``u16_to_float``); ``last_update``/``registered_at``: blocks.
     """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from btkit.units import Alpha
 from keystore.keys import Keypair
 
 TABLES = {
@@ -75,7 +76,8 @@ def test_numbers_are_whole_at_80_columns(chain):
     narrow = chain("subnet", "metagraph", "--netuid", "1", columns=80).stdout
     for nn in doc["neurons"]:
         rao = nn["stake"]["rao"]
-        assert f"τ{rao / 1e9:,.4f}" in narrow
+        assert nn["stake"]["alpha"] == str(Alpha(rao).tao)  # a subnet's stake is its alpha, not TAO
+        assert f"α{rao / 1e9:,.4f}" in narrow
         assert f"{nn['incentive'] / 65535:.4f}" in narrow
     # full addresses only when they fit; a hotkey's short form is its first 8 characters
     m1 = Keypair.from_uri("//Alice//m1").ss58_address

@@ -8,7 +8,7 @@ import pytest
 
 from btkit.chain import Hyperparameters, SubmitResult, u16_to_float
 from btkit.chain.localnet import _neuron
-from btkit.units import Balance
+from btkit.units import Alpha, Balance
 
 
 def test_hyperparameters_name_every_localnet_hyperparameter():
@@ -26,10 +26,12 @@ def test_a_neuron_keeps_the_localnet_json_shape():
     raw = {"uid": 3, **new_neuron("5Hot", "5Cold", 7), "stake": 12, "take": 11796,
            "axon": {"block": 9, "version": 1, "ip": "10.0.0.1", "port": 8091, "ip_type": 4, "protocol": 4}}
     raw.pop("weights"), raw.pop("bonds")
-    neuron = _neuron(raw)
-    assert neuron.stake == Balance(12) and neuron.axon.url == "http://10.0.0.1:8091" and not neuron.axon.gateway
+    neuron = _neuron(raw, 1)
+    assert neuron.stake == Alpha(12) and neuron.axon.url == "http://10.0.0.1:8091" and not neuron.axon.gateway
+    assert neuron.emission == Alpha(raw["emission"])  # a subnet's stake and emission are its alpha
+    assert _neuron(raw, 0).stake == Balance(12)  # root's are TAO
     shown = {k: v for k, v in neuron.to_json().items() if k != "axon"}
-    assert shown == {k: Balance(v) if k in ("stake", "emission") else v for k, v in raw.items() if k != "axon"}
+    assert shown == {k: Alpha(v) if k in ("stake", "emission") else v for k, v in raw.items() if k != "axon"}
     assert neuron.to_json()["axon"].items() >= raw["axon"].items()
 
 
