@@ -44,10 +44,17 @@ class PaymentRequired(GatewayError):
     code = "payment_required"
 
     def __init__(self, payload: dict[str, Any]) -> None:
+        from btkit.units import Balance
+
         self.price_rao, self.credit_rao, self.pay_to = payload.get("price_rao"), payload.get("credit_rao"), \
             payload.get("pay_to")
-        super().__init__(payload.get("error", "payment required"), 402, payload,
-                         hint=f"pay with `btkit query --pay AMOUNT ...` (a transfer to {self.pay_to})")
+        message, amount = payload.get("error", "payment required"), "AMOUNT"
+        if isinstance(self.price_rao, int) and isinstance(self.credit_rao, int):  # people read τ, not rao
+            message = (f"payment required: the gateway charges {Balance(self.price_rao)} a query and your credit "
+                       f"there is {Balance(self.credit_rao)}")
+            amount = str(Balance(self.price_rao).tao)
+        super().__init__(message, 402, payload,
+                         hint=f"pay with `btkit query --pay {amount} ...` (a transfer to {self.pay_to})")
 
 
 @dataclass

@@ -139,7 +139,7 @@ def test_paid_gateway_survives_sigkill_and_falls_back(subnet, cli, home):
         net = ["--network", node.url]
         r = cli("query", "--netuid", str(netuid), "--input", json.dumps(INPUT), "-w", "client", "--json", *net)
         assert r.code == 1 and r.json()["error"]["code"] == "payment_required", r.stdout + r.stderr
-        assert str(PRICE) in r.json()["error"]["message"] and PAY_TO in r.json()["error"]["hint"]
+        assert str(Balance(PRICE)) in r.json()["error"]["message"] and PAY_TO in r.json()["error"]["hint"]
 
         # a transfer is credited within a block
         result = chain.submit(client_kp, chain.calls.transfer(PAY_TO, Balance(5 * PRICE))).raise_for_error()

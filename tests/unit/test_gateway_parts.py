@@ -80,3 +80,14 @@ def test_limits_rate_and_concurrency_per_client():
     assert lim.admit(A) is None
     lim.release(A), lim.release(A)
     assert A not in lim.inflight
+
+
+def test_a_402_tells_the_client_the_price_and_its_credit_in_tao():
+    from btkit.client import PaymentRequired
+
+    exc = PaymentRequired({"error": "payment required: credit 0 rao is below the price of 10000000 rao",
+                           "price_rao": 10_000_000, "credit_rao": 2_500_000, "pay_to": PAY_TO})
+    assert exc.message == "payment required: the gateway charges τ0.010000000 a query and your credit there is " \
+                          "τ0.002500000"
+    assert "--pay 0.01 " in exc.hint and PAY_TO in exc.hint
+    assert (exc.price_rao, exc.credit_rao, exc.status) == (10_000_000, 2_500_000, 402)
