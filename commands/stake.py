@@ -103,7 +103,8 @@ def _stake_op(adding: bool, netuid: int, amount: Optional[str], tolerance: float
     data = {"op": "add" if adding else "remove", "hotkey": hk, "netuid": netuid, "amount": tao_moved,
             "requested": value, "quote": q.to_json() if q else None, "limit_price": limit,
             "tolerance": None if limit is None else tolerance, "partial": partial, "tao": tao_moved,
-            "alpha": unit(event.get("alpha", 0)), "fee": event.get("fee", 0), "price_after": event.get("price"),
+            "alpha": unit(event.get("alpha", 0)), "fee": (Balance if adding else unit)(event.get("fee", 0)),
+            "price_after": event.get("price"),
             "stake_now": unit(now), "block": result.block}
 
     def human(out) -> None:

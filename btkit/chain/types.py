@@ -237,11 +237,17 @@ class StakeQuote:
     max_at_limit: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out = {"netuid": self.netuid, "adding": self.adding, "amount": self.amount, "paid_in": self.paid_in,
-               "fee": self.fee, "received": self.received, "price_before": self.price_before,
-               "price_after": self.price_after, "price_impact": self.price_impact, "slippage": self.slippage}
+        """Amounts as ``{rao, tao}`` (TAO) or ``{rao, alpha}`` (the subnet's alpha), prices raw (rao per alpha)."""
+        from btkit.units import Alpha
+
+        alpha = Alpha if self.netuid else Balance
+        given, got = (Balance, alpha) if self.adding else (alpha, Balance)
+        out = {"netuid": self.netuid, "adding": self.adding, "amount": given(self.amount),
+               "paid_in": given(self.paid_in), "fee": given(self.fee), "received": got(self.received),
+               "price_before": self.price_before, "price_after": self.price_after,
+               "price_impact": self.price_impact, "slippage": self.slippage}
         if self.max_at_limit is not None:
-            out["max_at_limit"] = self.max_at_limit
+            out["max_at_limit"] = given(self.max_at_limit)
         return out
 
 

@@ -25,19 +25,22 @@ def test_stake_commands_in_alpha(cli, start_node, home):
     assert r.code == 0, r.stderr
     partial = r.json()
     assert partial["tao"]["rao"] < 500 * TAO and partial["alpha"]["rao"] > 0
-    assert partial["quote"]["max_at_limit"] < 500 * TAO
+    assert partial["quote"]["max_at_limit"]["rao"] < 500 * TAO and partial["quote"]["max_at_limit"]["tao"]
     assert partial["price_after"] <= partial["limit_price"]
     r = cli("stake", "add", "--netuid", "1", "-a", "100", "--unsafe", "-w", "alice", "-H", "h1", "-y", "--json", *net)
     assert r.code == 0, r.stderr
     added = r.json()
     assert added["limit_price"] is None and added["quote"]["price_after"] > added["quote"]["price_before"]
-    assert abs(added["alpha"]["rao"] - added["quote"]["received"]) < added["quote"]["received"] // 100
+    received = added["quote"]["received"]  # JSON amounts say their token: TAO in, alpha out
+    assert abs(added["alpha"]["rao"] - received["rao"]) < received["rao"] // 100 and received["alpha"]
+    assert added["quote"]["fee"]["tao"] and added["fee"]["rao"] > 0 and added["fee"]["tao"]
     alpha = added["stake_now"]["rao"]
 
     r = cli("stake", "remove", "--netuid", "1", "-a", "10", "--tolerance", "0.2", "-w", "alice", "-H", "h1", "-y",
             "--json", *net)
     assert r.code == 0, r.stderr
     assert r.json()["tao"]["rao"] > 10 * TAO  # the price is above 1 TAO per alpha
+    assert r.json()["fee"]["alpha"] and r.json()["quote"]["received"]["tao"]  # an unstake's fee is in alpha
     h2 = Keypair.from_uri("//Alice//h2").ss58_address
     r = cli("stake", "swap", "--origin-netuid", "1", "--dest-netuid", "2", "-a", "5", "-w", "alice", "-H", "h1", "-y",
             "--json", *net)  # both prices move: the ratio falls more than the default 0.5%
