@@ -48,3 +48,34 @@ def run_on_terminal(args: list[str], answer: str, env: dict[str, str],
             proc.wait()
         os.close(master)
     return proc.returncode, seen.decode(errors="replace"), out.decode(errors="replace")
+
+
+def run_with_answers(args: list[str], answers: list[str], env: dict[str, str],
+                     timeout: float = 90) -> tuple[int, str]:
+    """Run ``btkit ARGS`` with a pseudo-terminal as its controlling terminal (what ``getpass`` reads),
+    typing the next of ``answers`` at each prompt that ends in ``:``. Returns (exit code, the screen)."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: session leader on the pty
+        os.chdir(ROOT)
+        os.execve(sys.executable, [sys.executable, "-m", "btkit", *args], {**env, "TERM": "dumb"})
+    pending, screen, deadline = list(answers), b"", time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            screen += chunk
+            if pending and chunk.rstrip().endswith(b":"):
+                os.write(fd, pending.pop(0).encode() + b"\n")
+    finally:
+        if time.monotonic() >= deadline:
+            os.kill(pid, 9)
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    return os.waitstatus_to_exitcode(status), screen.decode(errors="replace")

@@ -156,3 +156,22 @@ def test_change_password(cli, home, tmp_path):
     assert r.code == 0, r.stderr
     assert cli("wallet", "sign", "-m", "x", "--password-file", str(old)).code == 5
     assert cli("wallet", "sign", "-m", "x", "--password-file", str(new)).code == 0
+
+
+def test_password_prompts_name_the_key_and_ask_again_on_a_terminal(cli, home):
+    import os
+
+    from tests.integration.terminal import run_with_answers
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BTKIT_", "BT_PW_"))}
+    env["BTKIT_HOME"] = str(home)
+    code, screen = run_with_answers(["wallet", "new-hotkey", "-w", "alice", "-H", "hk1", "--use-password"],
+                                    ["short", "abcdef", "abcdeX", "abcdef", "abcdef"], env)
+    assert code == 0, screen
+    assert screen.count("New password for the hotkey 'hk1' of wallet 'alice':") == 3
+    assert "at least 6 bytes; try again (2 left)" in screen and "do not match; try again (1 left)" in screen
+    code, screen = run_with_answers(["wallet", "sign", "-m", "hi", "--use-hotkey", "-w", "alice", "-H", "hk1"],
+                                    ["wrong-one", "abcdef"], env)
+    assert code == 0, screen
+    assert screen.count("Password for the hotkey 'hk1' of wallet 'alice':") == 2
+    assert "wrong password; try again (2 left)" in screen
