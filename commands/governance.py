@@ -46,16 +46,16 @@ def _proposal_line(p) -> str:
 @app.command()
 def propose(
     netuid: Optional[int] = typer.Option(None, "--netuid", help="With --param/--value: the subnet."),
-    param: Optional[str] = typer.Option(None, "--param", help="A hyperparameter to set (see `subnet hyperparameters`)."),
+    param: Optional[str] = typer.Option(None, "--param", help="A hyperparameter to set (`subnet hyperparameters`)."),
     value: Optional[str] = typer.Option(None, "--value", help="Its new value."),
     call: Optional[str] = typer.Option(None, "--call", help="Any call sudo could make, as Pallet.function."),
     args: str = typer.Option("{}", "--args", help="The call's arguments as a JSON object (wire values: rao, SS58)."),
-    duration: Optional[int] = typer.Option(None, "--duration", help="Voting period in blocks [the motion duration]."),
+    duration: Optional[int] = typer.Option(None, "--duration", help="Voting period, blocks [the motion duration]."),
     wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
     password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
     dry_run: bool = DryRun, wait_for: str = WaitFor,
 ) -> None:
-    """Propose a call (a triumvirate member): --netuid N --param NAME --value V, or --call Pallet.function --args JSON."""
+    """Propose a call (triumvirate): --netuid N --param NAME --value V, or --call Pallet.function --args JSON."""
     chain = client(network)
     if call and (param or value is not None):
         raise UsageError("propose either --call with --args or --param with --value, not both")
@@ -148,7 +148,8 @@ def show(proposal: Optional[str] = ProposalRef, proposal_opt: Optional[str] = Pr
     """One proposal: its call, who voted aye and nay, when voting ends."""
     p = client(network).governance().proposal(_ref(proposal, proposal_opt))
     env().result(p.to_json(), lambda out: out.line(
-        _proposal_line(p) + "".join(f"\n  aye       {h}" for h in p.ayes) + "".join(f"\n  nay       {h}" for h in p.nays)))
+        _proposal_line(p) + "".join(f"\n  aye       {h}" for h in p.ayes)
+        + "".join(f"\n  nay       {h}" for h in p.nays)))
 
 
 @app.command()

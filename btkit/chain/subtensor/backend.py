@@ -18,8 +18,8 @@ from btkit.chain.subtensor.connection import Connection
 from btkit.chain.subtensor.events import event
 from btkit.chain.subtensor.storage import Reader
 from btkit.chain.types import (
-    Call, EpochSchedule, Event, Head, HotkeyInfo, Hyperparameters, Metagraph, NodeInfo, Registration, StakeInfo,
-    SubmitResult, SubnetInfo, Wait, Weights,
+    Call, EpochSchedule, Event, Governance, Head, HotkeyInfo, Hyperparameters, Metagraph, NodeInfo, Registration,
+    StakeInfo, SubmitResult, SubnetInfo, Wait, Weights,
 )
 from btkit.errors import ChainRejectedError, UsageError
 from btkit.units import Balance
@@ -200,6 +200,17 @@ class SubtensorChain(Chain):
                 ("AccountId", hotkey), ("u16", netuid), ("Vec<u16>", list(uids)), ("Vec<u16>", list(values)),
                 ("Vec<u16>", list(salt)), ("u64", version_key)))
         return "0x" + hashlib.blake2b(data, digest_size=32).hexdigest()
+
+    # -- governance --------------------------------------------------------------------
+    def governance(self) -> Governance:
+        from btkit.chain.subtensor import governance
+
+        return governance.read(self)
+
+    def proposal_length(self, call: Call) -> int:
+        from btkit.chain.subtensor import governance
+
+        return governance.proposal_length(self, self.calls.as_proposal(call))
 
     # -- submission --------------------------------------------------------------------
     def _as_signer(self, signer: str, call: Call) -> Call:

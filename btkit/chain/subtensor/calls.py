@@ -124,6 +124,29 @@ class SubtensorCalls(Calls):
         return super().remove_stake(hotkey, netuid, amount)
 
 
+    # -- governance: the collective's calls of subtensor before f5e11478a --------------------
+    def as_proposal(self, call: Call) -> Call:
+        """What the triumvirate proposes for ``call``: ``SubtensorModule.sudo(call)``, which the runtime
+        dispatches with root origin once a senate majority approved (``EnsureMajoritySenate``)."""
+        if self._args("SubtensorModule", "sudo") is None:
+            raise self._missing("SubtensorModule.sudo (governance was removed in subtensor f5e11478a)")
+        return Call("SubtensorModule", "sudo", {"call": call})
+
+    def propose(self, call: Call, length_bound: int, duration: int) -> Call:
+        """``Triumvirate.propose(SubtensorModule.sudo(call), length_bound, duration)``; ``length_bound``
+        from ``Chain.proposal_length(call)`` (which measures the wrapped call)."""
+        return super().propose(self.as_proposal(call), length_bound, duration)
+
+    def close(self, proposal_hash: str, index: int, length_bound: int) -> Call:
+        """``Triumvirate.close`` with ``proposal_weight_bound`` = ``PROPOSAL_WEIGHT_BOUND`` (the proposal's
+        dispatch weight must not exceed it: ``SubtensorModule.sudo`` weighs 111,100,000 ref_time)."""
+        closing = super().close(proposal_hash, index, length_bound)
+        return Call(closing.pallet, closing.function, {**closing.args, "proposal_weight_bound": PROPOSAL_WEIGHT_BOUND})
+
+
+PROPOSAL_WEIGHT_BOUND = {"ref_time": 10**10, "proof_size": 10**6}  # 10 ms, 1 MB: far above any sudo call
+
+
 def compose(chain: "SubtensorChain", call: Call) -> Any:
     """The library's call object for ``call`` (nested calls, e.g. ``Sudo.sudo``'s, composed first)."""
     conn = chain.conn
