@@ -25,9 +25,16 @@ def test_an_http_url_is_a_localnet_endpoint(home):
 
 
 def test_connect_builds_the_backend_of_the_kind_without_reaching_the_node(home):
-    chain = connect("http://127.0.0.1:1")
-    assert isinstance(chain, Chain) and chain.kind == "localnet" and chain.url == "http://127.0.0.1:1"
-    assert set(BACKENDS) >= {"localnet"}
+    chain = connect("local")  # no localnet recorded in this home: the default URL, not probed
+    assert isinstance(chain, Chain) and chain.kind == "localnet" and chain.url == "http://127.0.0.1:9944"
+    assert set(BACKENDS) >= {"localnet", "subtensor"}
+
+
+def test_an_http_url_is_probed_and_an_unreachable_one_is_named(home):
+    from btkit.errors import NodeUnreachableError
+
+    with pytest.raises(NodeUnreachableError, match=r"http://127\.0\.0\.1:1"):
+        connect("http://127.0.0.1:1")
 
 
 def test_an_unknown_network_is_a_usage_error(home):
