@@ -105,6 +105,23 @@ def test_errors_exit_4_and_change_nothing(cli, start_node, home):
         assert error in r.json()["error"]["message"], (args, r.stdout)
     assert cli("governance", "show", p["hash"], "--json", *net).json() == before
     assert tempo(cli, net) != 77
+    # bad input is a usage error (exit 2) before anything is signed
+    for args in (("--call", "sudo_set_tempo"), ("--call", "AdminUtils.sudo_set_tempo", "--args", "[1]"),
+                 ("--call", "AdminUtils.sudo_set_tempo", "--args", "{netuid"), ("--netuid", "1", "--param", "tempo"),
+                 ("--netuid", "1", "--param", "tempo", "--value", "fast")):
+        r = cli("governance", "propose", *args, "-w", "alice", "-y", "--json", *net)
+        assert r.code == 2 and "error" in r.json(), (args, r.stdout)
+    r = cli("governance", "vote", p["hash"], "-w", "bob", "-H", "s1", "-y", "--json", *net)  # neither --aye nor --nay
+    assert r.code == 2
+    assert cli("governance", "show", p["hash"], "--json", *net).json() == before
+    # any call sudo could make, by name: an argument the runtime refuses is a chain rejection
+    r = cli("governance", "propose", "--call", "AdminUtils.sudo_set_tempo", "--args", '{"netuid": 1, "value": 60}',
+            "-w", "alice", "-y", "--json", *net)
+    assert r.code == 0 and r.json()["call"] == {"pallet": "AdminUtils", "function": "sudo_set_tempo",
+                                                "args": {"netuid": 1, "value": 60}}, r.stdout
+    r = cli("governance", "propose", "--call", "AdminUtils.sudo_set_tempo", "--args", '{"netuid": 1}',
+            "-w", "alice", "-y", "--json", *net)
+    assert r.code == 4, r.stdout
 
 
 def test_seats_follow_root_stake(cli, start_node, home):
