@@ -40,3 +40,35 @@ def test_values_are_frozen_and_u16_converts():
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.success = True  # type: ignore[misc]
     assert u16_to_float(65535) == 1.0 and u16_to_float(0) == 0.0
+
+
+def test_the_typed_values_share_repr_eq_and_hash_and_behave_as_dataclasses_would():
+    """btkit.chain.types' ``dataclass`` shares three methods instead of compiling them per class (an
+    import cost of every chain command); they must behave as dataclasses' own."""
+    import dataclasses as dc
+
+    from btkit.chain import types
+
+    def shape(decorate):
+        @decorate(frozen=True, kw_only=True)
+        class Point:
+            x: int
+            y: Balance = Balance(0)
+            note: str = dc.field(default="", compare=False, repr=False)
+
+        return Point
+
+    ours, theirs = shape(types.dataclass), shape(dc.dataclass)
+    a, b, c = ours(x=1, y=Balance(2), note="p"), ours(x=1, y=Balance(2), note="q"), ours(x=2)
+    ta, tb, tc = theirs(x=1, y=Balance(2), note="p"), theirs(x=1, y=Balance(2), note="q"), theirs(x=2)
+    assert repr(a) == repr(ta) == "test_the_typed_values_share_repr_eq_and_hash_and_behave_as_dataclasses_would." \
+                                  "<locals>.shape.<locals>.Point(x=1, y=Balance(2))"
+    assert (a == b, a == c, a != c, hash(a) == hash(b)) == (ta == tb, ta == tc, ta != tc, hash(ta) == hash(tb))
+    assert a != ta and (a == 1) is False  # another class is never equal
+    with pytest.raises(dc.FrozenInstanceError):
+        a.x = 5
+    assert dc.fields(a) and dc.replace(a, x=3).x == 3
+    values = [v for v in vars(types).values()
+              if isinstance(v, type) and dc.is_dataclass(v) and v.__module__ == types.__name__]
+    assert len(values) > 10 and all(v.__eq__ is types._eq and v.__repr__ is types._repr for v in values)
+    assert all(v.__hash__ is types._hash for v in values if v.__dataclass_params__.frozen)
