@@ -76,3 +76,26 @@ def test_accounting_invariant_over_random_stake_moves():
     books = accounting.totals(chain.state)
     assert books["stake"] > 0 and all(books["alpha"][str(n)]["minted"] > 0 for n in netuids[1:])
     assert any(chain.state.get(f"epoch_last:{n}") for n in netuids[1:])  # epochs paid alpha out
+
+
+def test_the_invariant_check_catches_each_kind_of_leak():
+    """The randomized test above is only as good as ``accounting.totals``: one rao out of place in
+    any of the books must be reported."""
+    chain = Chain()
+    netuid = chain.subnet(COLDKEYS[0], addr("//Owner0"))
+    chain.ok(COLDKEYS[1], "add_stake", hotkey=addr("//Owner0"), netuid=netuid, amount_staked=10 * TAO)
+    assert accounting.totals(chain.state)["violations"] == []
+    stake_key = f"stake:{addr('//Owner0')}:{COLDKEYS[1]}:{netuid}"
+    pool = f"pool:{netuid}"
+    leaks = {
+        "TAO": lambda s: s.update({f"bal:{COLDKEYS[2]}": s[f"bal:{COLDKEYS[2]}"] + 1}),  # TAO from nowhere
+        f"subnet {netuid}: alpha in": lambda s: s.update({pool: {**s[pool], "alpha_in": s[pool]["alpha_in"] + 1}}),
+        f"subnet {netuid}: hotkey totals": lambda s: s.update({stake_key: s[stake_key] + 1}),
+        f"subnet {netuid}: alpha out": lambda s: s.update({pool: {**s[pool], "alpha_out": s[pool]["alpha_out"] + 1,
+                                                                  "minted": s[pool]["minted"] + 1}}),
+    }
+    for what, leak in leaks.items():
+        state = dict(chain.state)
+        leak(state)
+        violations = accounting.totals(state)["violations"]
+        assert any(v.startswith(what) for v in violations), (what, violations)
