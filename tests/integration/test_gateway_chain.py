@@ -215,6 +215,9 @@ def test_paid_gateway_survives_sigkill_and_falls_back(subnet, cli, home):
     ledger_payments = db.execute("SELECT block, extrinsic, payer, amount FROM payments ORDER BY block, extrinsic")
     assert [dataclasses.astuple(p) for p in on_chain] == list(ledger_payments)
     paid = sum(p.amount for p in on_chain)
+    transfers = [e for b in range(1, head + 1) for e in chain.block_events(b)  # read without payments_in
+                 if (e.pallet, e.name) == ("Balances", "Transfer") and e.data["to"] == PAY_TO]
+    assert paid == sum(int(e.data["amount"]) for e in transfers) and len(on_chain) == len(transfers) >= 4
     charged = dict(db.execute("SELECT request_hash, price FROM debits WHERE state = 'charged'").fetchall())
     assert set(db.execute("SELECT DISTINCT state FROM debits").fetchall()) <= {("charged",), ("refunded",)}
     assert set(charged.values()) == {PRICE}
