@@ -19,7 +19,7 @@ from __future__ import annotations
 from localnet.runtime import Context, DispatchError, call
 from localnet.runtime import balances, subnets, swap
 from localnet.runtime.fixedpoint import U64F64, fx, mul, to_u64
-from localnet.runtime.types import account, as_tao, boolean, u16, u64
+from localnet.runtime.types import account, as_stake, as_tao, boolean, u16, u64
 from localnet.state import Overlay
 
 MIN_STAKE = 2_000_000  # DefaultMinStake (rao)
@@ -221,13 +221,13 @@ def validate_remove_stake(ctx: Context, hotkey: str, netuid: int, alpha: int, ma
     held = stake_of(state, hotkey, ctx.signer, netuid)
     if held < alpha:
         raise DispatchError(S + "NotEnoughStakeToWithdraw",
-                            f"the coldkey has {held} alpha staked on {hotkey} in subnet {netuid}")
+                            f"the coldkey has {as_stake(held, netuid)} staked on {hotkey} in subnet {netuid}")
     r = _sim(state, netuid, alpha, False)
     if held - alpha and r.paid_out < MIN_STAKE:
         raise DispatchError(S + "AmountTooLow", f"the unstake is worth {as_tao(r.paid_out)}, below {as_tao(MIN_STAKE)} "
                                                 "(unstake everything, or more)")
     if not partial and alpha > max_amount:
-        raise DispatchError(S + "SlippageTooHigh", f"only {max_amount} alpha fill within the limit price")
+        raise DispatchError(S + "SlippageTooHigh", f"only {as_stake(max_amount, netuid)} fill within the limit price")
     _require_hotkey(state, hotkey)
 
 
@@ -320,14 +320,15 @@ def _validate_transition(ctx: Context, dest_coldkey: str, origin_hotkey: str, de
     _require_hotkey(state, dest_hotkey)
     held = stake_of(state, origin_hotkey, ctx.signer, origin)
     if alpha > held:
-        raise DispatchError(S + "NotEnoughStakeToWithdraw", f"the coldkey has {held} alpha there")
+        raise DispatchError(S + "NotEnoughStakeToWithdraw", f"the coldkey has {as_stake(held, origin)} there")
     if origin != dest:
         value = _sim(state, origin, alpha, False).paid_out
         if value <= MIN_STAKE:
             raise DispatchError(S + "AmountTooLow", f"the stake moved is worth {as_tao(value)}, "
                                                     f"not over {as_tao(MIN_STAKE)}")
         if partial is False and alpha > max_amount:
-            raise DispatchError(S + "SlippageTooHigh", f"only {max_amount} alpha move within the limit price")
+            raise DispatchError(S + "SlippageTooHigh",
+                                f"only {as_stake(max_amount, origin)} move within the limit price")
 
 
 def _transition(ctx: Context, dest_coldkey: str, origin_hotkey: str, dest_hotkey: str, origin: int, dest: int,

@@ -80,3 +80,10 @@ def as_tao(rao: int) -> str:
     from btkit.units import Balance
 
     return str(Balance(rao))
+
+
+def as_stake(rao: int, netuid: int) -> str:
+    """A stake for a dispatch error's message: the subnet's alpha (``α12.500000000``), TAO on root (0)."""
+    from btkit.units import Alpha
+
+    return str(Alpha(rao)) if netuid else as_tao(rao)

@@ -99,8 +99,9 @@ def test_remove_stake_limit_fill_or_kill(chain):
     """``test_remove_stake_limit_fill_or_kill``: a 10% price floor: 150 alpha fails SlippageTooHigh, 1.5 fits."""
     give_alpha(chain, HK, BOB, 1, 300 * TAO)
     set_reserves(chain, 1, 150 * TAO, 100 * TAO)
-    chain.fails(BOB, "remove_stake_limit", "SlippageTooHigh", hotkey=HK, netuid=1, amount_unstaked=150 * TAO,
-                limit_price=1_350_000_000, allow_partial=False)
+    r = chain.fails(BOB, "remove_stake_limit", "SlippageTooHigh", hotkey=HK, netuid=1, amount_unstaked=150 * TAO,
+                    limit_price=1_350_000_000, allow_partial=False)
+    assert r["message"].startswith("only α") and "fill within the limit price" in r["message"]
     chain.ok(BOB, "remove_stake_limit", hotkey=HK, netuid=1, amount_unstaked=150 * TAO // 100,
              limit_price=1_350_000_000, allow_partial=False)
 
@@ -226,8 +227,9 @@ def test_swap_stake_limit(chain):
 
     most = swap.max_amount_move(Overlay(chain.state), 1, 2, limit)
     assert most == 4_444_444_444  # subtensor's estimate: a2 t1 / (t1 + t2) / limit - a1 t2 / (t1 + t2)
-    chain.fails(BOB, "swap_stake_limit", "SlippageTooHigh", hotkey=HK, origin_netuid=1, destination_netuid=2,
-                alpha_amount=150 * TAO, limit_price=limit, allow_partial=False)
+    r = chain.fails(BOB, "swap_stake_limit", "SlippageTooHigh", hotkey=HK, origin_netuid=1, destination_netuid=2,
+                    alpha_amount=150 * TAO, limit_price=limit, allow_partial=False)
+    assert "only α4.444444444 move within" in r["message"]  # amounts in messages as people read them, not rao
     chain.ok(BOB, "swap_stake_limit", hotkey=HK, origin_netuid=1, destination_netuid=2, alpha_amount=150 * TAO,
              limit_price=limit, allow_partial=True)
     assert 300 * TAO - chain.stake(HK, BOB, 1) == most and chain.stake(HK, BOB, 2) > 0
