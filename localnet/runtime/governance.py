@@ -103,11 +103,7 @@ def tally(state: Overlay, votes: dict[str, Any]) -> dict[str, int]:
 
 def view(state: Overlay) -> dict[str, Any]:
     """Members, settings and every open motion (for the node's ``subtensor_governance`` query)."""
-    motions = []
-    for h in proposals(state):
-        votes = voting(state, h)
-        motions.append({"hash": h, "call": proposal_of(state, h), **votes, **{f"tally_{k}": v for k, v in
-                                                                              tally(state, votes).items()}})
+    motions = [{"hash": h, "call": proposal_of(state, h), **voting(state, h)} for h in proposals(state)]
     return {"triumvirate": triumvirate(state),
             "senate": [{"hotkey": h, "stake": root_stake(state, h)} for h in senate(state)],
             "max_members": SENATE_MAX_MEMBERS, "motion_duration": motion_duration(state),
@@ -143,13 +139,13 @@ def _remove_votes(state: Overlay, who: str) -> None:
                                           "nays": [n for n in votes["nays"] if n != who]})
 
 
-def join_if_eligible(ctx: Context, hotkey: str) -> str | None | bool:
-    """``join_senate_if_eligible``: True when ``hotkey`` took a free seat, the replaced member's SS58
-    when it took the seat of the member with the least root stake, False when it stayed out."""
+def join_if_eligible(ctx: Context, hotkey: str) -> bool:
+    """``join_senate_if_eligible`` for a hotkey outside the senate: True when it took a free seat or the
+    seat of the member with the least root stake (whose votes go), False when it stayed out."""
     state = ctx.state
     members = senate(state)
     stake = root_stake(state, hotkey)
-    if hotkey in members or stake == 0:
+    if stake == 0:
         return False
     if len(members) < SENATE_MAX_MEMBERS:
         state.set("gov:senate", members + [hotkey])
@@ -163,14 +159,15 @@ def join_if_eligible(ctx: Context, hotkey: str) -> str | None | bool:
     state.set("gov:senate", [hotkey if m == last else m for m in members])
     ctx.emit("SenateMembers", "MembersSwapped")
     ctx.emit("SubtensorModule", "SenateAdjusted", old_member=last, new_member=hotkey)
-    return last
+    return True
 
 
 def follow_stake(ctx: Context) -> None:
     """After a call: every hotkey whose root stake the call changed tries for a seat."""
     changes = ctx.state.changes
     for key in sorted(k for k in changes if k.startswith(STAKE_PREFIX)):
-        join_if_eligible(ctx, key[len(STAKE_PREFIX):])
+        if key[len(STAKE_PREFIX):] not in senate(ctx.state):
+            join_if_eligible(ctx, key[len(STAKE_PREFIX):])
 
 
 AFTER_DISPATCH.append(follow_stake)
@@ -181,7 +178,9 @@ def adjust_senate(ctx: Context, hotkey: str) -> None:
     """Take a senate seat for ``hotkey`` (signed by its coldkey) if its root stake earns one."""
     if subnets.owner_of(ctx.state, hotkey) != ctx.signer:
         raise DispatchError(S + "NonAssociatedColdKey", f"{hotkey} is not a hotkey of the signing coldkey")
-    if join_if_eligible(ctx, hotkey) is False and hotkey not in senate(ctx.state):
+    if hotkey in senate(ctx.state):
+        raise DispatchError(S + "HotKeyAlreadyRegisteredInSubNet", f"{hotkey} already holds a senate seat")
+    if not join_if_eligible(ctx, hotkey):
         raise DispatchError(S + "StakeTooLowForRoot",
                             f"{hotkey} has less root stake than every senator (or none): no seat")
 

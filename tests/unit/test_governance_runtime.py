@@ -159,6 +159,17 @@ def test_adjust_senate_errors(chain):
     fill_senate(chain)
     chain.fails(CHARLIE, "adjust_senate", "NonAssociatedColdKey", hotkey=HOTKEYS[12])
     chain.fails(BOB, "adjust_senate", "StakeTooLowForRoot", hotkey=HOTKEYS[12])
+    chain.fails(BOB, "adjust_senate", "HotKeyAlreadyRegisteredInSubNet", hotkey=HOTKEYS[0])
+
+
+def test_adjust_senate_takes_a_seat_an_unstaking_member_left_open(chain):
+    """An outsider outranked by every member claims the seat once a member's stake falls under its own."""
+    fill_senate(chain)
+    chain.ok(BOB, "add_stake", hotkey=HOTKEYS[12], netuid=0, amount_staked=5 * TAO)  # under all 12: no seat
+    chain.ok(BOB, "remove_stake", hotkey=HOTKEYS[0], netuid=0, amount_unstaked=9 * TAO)  # s0 keeps 1 TAO and its seat
+    assert HOTKEYS[12] not in chain.state["gov:senate"]
+    r = chain.ok(BOB, "adjust_senate", hotkey=HOTKEYS[12])
+    assert events(r, "SenateAdjusted") == [{"old_member": HOTKEYS[0], "new_member": HOTKEYS[12]}]
 
 
 def test_stake_weighted_votes():
