@@ -49,7 +49,7 @@ DESCRIPTIONS = {
     "wallet.path": "directory that holds wallets",
     "wallet.name": "wallet used when --wallet-name is not given",
     "wallet.hotkey": "hotkey used when --hotkey is not given",
-    "network": "'local' or a node URL (http://host:port)",
+    "network": "local, finney, test, archive, or a node URL (ws(s)://, http(s)://)",
     "localnet.data_dir": "data directory of the default local node",
 }
 
