@@ -45,3 +45,13 @@ class Unsupported(UsageError):
     """The backend (or the runtime behind it) lacks an operation; the message names what it is."""
 
     code = "unsupported"
+
+
+class ChainQueryError(ChainRejectedError):
+    """A query refused by a chain rule; ``error`` is its subtensor name (``SubtensorModule.SubNetworkDoesNotExist``)."""
+
+    def __init__(self, error: str, message: str) -> None:
+        from btkit.explain import explain_short
+
+        super().__init__(f"{error}: {message}", explain_short(error, message)[1])
+        self.error = error

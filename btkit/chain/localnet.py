@@ -13,7 +13,7 @@ import json
 import threading
 from typing import Any, Sequence
 
-from btkit.chain.errors import TransactionRejected
+from btkit.chain.errors import ChainQueryError, TransactionRejected
 from btkit.chain.interface import Chain, DevChain
 from btkit.chain.network import DEFAULT_URL
 from btkit.chain.types import (
@@ -21,7 +21,7 @@ from btkit.chain.types import (
     Neuron, NodeInfo, PoolInfo, Proposal, Registration, SenateMember, StakeInfo, StakeQuote, SubmitResult, Subnet,
     SubnetInfo, Wait, Weights,
 )
-from btkit.errors import BtkitError, ChainRejectedError, NodeUnreachableError, UsageError
+from btkit.errors import BtkitError, NodeUnreachableError, UsageError
 from btkit.extrinsic import build_signed, extrinsic_hash
 from btkit.units import Alpha, Balance
 
@@ -41,16 +41,6 @@ class RpcCallError(BtkitError):
         self.rpc_code = error.get("code")
         self.data = error.get("data")
         super().__init__(f"the node refused the request: {error.get('message')}")
-
-
-class ChainQueryError(ChainRejectedError):
-    """A query refused by a chain rule; ``error`` is its subtensor name (``SubtensorModule.SubNetworkDoesNotExist``)."""
-
-    def __init__(self, error: str, message: str) -> None:
-        from btkit.explain import explain_short
-
-        super().__init__(f"{error}: {message}", explain_short(error, message)[1])
-        self.error = error
 
 
 def _rpc_error(method: str, error: dict[str, Any]) -> BtkitError:

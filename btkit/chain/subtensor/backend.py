@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from btkit.chain.errors import Unsupported
+from btkit.chain.errors import ChainQueryError, Unsupported
 from btkit.chain.interface import Chain
 from btkit.chain.subtensor import queries
 from btkit.chain.subtensor.calls import SubtensorCalls, compose
@@ -21,20 +21,10 @@ from btkit.chain.types import (
     Call, EpochSchedule, Event, Governance, Head, HotkeyInfo, Hyperparameters, Metagraph, NodeInfo, Registration,
     StakeInfo, SubmitResult, SubnetInfo, Wait, Weights,
 )
-from btkit.errors import ChainRejectedError, UsageError
+from btkit.errors import UsageError
 from btkit.units import Balance
 
 S = "SubtensorModule"
-
-
-class ChainQueryError(ChainRejectedError):
-    """A query a chain rule refuses; ``error`` is its subtensor name."""
-
-    def __init__(self, error: str, message: str) -> None:
-        from btkit.explain import explain_short
-
-        super().__init__(f"{error}: {message}", explain_short(error, message)[1])
-        self.error = error
 
 
 class SubtensorChain(Chain):
@@ -239,12 +229,22 @@ class SubtensorChain(Chain):
 
     def submit(self, keypair: Any, call: Call, wait: Wait = "inclusion", timeout: float = 60,
                nonce: int | None = None, dry_run: bool = False) -> SubmitResult:
-        from btkit.chain.subtensor.extrinsic import send
+        from btkit.chain.errors import TransactionRejected
 
         if wait not in ("none", "inclusion", "finalization"):
             raise UsageError(f"wait must be none, inclusion or finalization, not {wait!r}")
-        nonce = self.next_nonce(keypair.ss58_address) if nonce is None else nonce
-        xt = self._extrinsic(keypair, call, nonce)
+        try:
+            return self._send(keypair, call, wait, timeout, nonce, dry_run)
+        except TransactionRejected as exc:  # a parallel extrinsic of this signer took the nonce we picked
+            if nonce is not None or not exc.nonce_taken:
+                raise
+        return self._send(keypair, call, wait, timeout, None, dry_run)
+
+    def _send(self, keypair: Any, call: Call, wait: Wait, timeout: float, nonce: int | None,
+              dry_run: bool) -> SubmitResult:
+        from btkit.chain.subtensor.extrinsic import send
+
+        xt = self._extrinsic(keypair, call, self.next_nonce(keypair.ss58_address) if nonce is None else nonce)
         xt_hash = "0x" + xt.extrinsic_hash.hex()
         if dry_run:
             return SubmitResult(hash=xt_hash, success=True, fee=self._fee(xt), dry_run=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from btkit.chain.subtensor.events import event, module_error
 from btkit.chain.types import SubmitResult
-from btkit.errors import ChainRejectedError, NodeUnreachableError
+from btkit.chain.errors import TransactionRejected
 from btkit.units import Balance
 
 if TYPE_CHECKING:
@@ -25,20 +25,17 @@ CUSTOM_REJECTIONS = {
     3: ("SubtensorModule.NotEnoughStakeToSetWeights", "set_weights: the hotkey's stake is below the weights minimum"),
     5: ("SubtensorModule.TooManyRegistrationsThisInterval", "the subnet took its registrations for this interval"),
 }
-POOL_REJECTIONS = (  # (text in the node's answer, what it means, the fix)
-    ("badproof", "the signature does not verify (BadProof)",
-     "sign with the key of this account; was the chain reset or is the network the one you meant?"),
-    ("bad signature", "the signature does not verify (BadProof)",
-     "sign with the key of this account; was the chain reset or is the network the one you meant?"),
-    ("outdated", "the nonce was used already (Stale)", "resubmit: btkit picks the next nonce"),
-    ("stale", "the nonce was used already (Stale)", "resubmit: btkit picks the next nonce"),
-    ("future", "the nonce is ahead of the account's (Future)", "leave the nonce to btkit"),
-    ("ancientbirthblock", "the extrinsic's era expired (AncientBirthBlock)", "sign and submit it again"),
-    ("ancient birth block", "the extrinsic's era expired (AncientBirthBlock)", "sign and submit it again"),
-    ("payment", "the signer cannot pay the fee (Payment)", "fund the signing account"),
-    ("inability to pay", "the signer cannot pay the fee (Payment)", "fund the signing account"),
-    ("priority is too low", "an extrinsic with this nonce is already in the pool", "wait for it to be included"),
-    ("already imported", "this extrinsic is already in the pool", "wait for it to be included"),
+POOL_REJECTIONS = (  # (text in the node's answer: a real node's, chopsticks', reason, what it means, the fix)
+    (("bad signature", "badproof"), "BadProof", "the signature does not verify",
+     "sign with the key of this account; was the chain reset, or is this the network you meant?"),
+    (("outdated", "stale"), "Stale", "the nonce was used already", "resubmit: btkit picks the next nonce"),
+    (("priority is too low",), "Priority", "an extrinsic with this nonce is already in the pool",
+     "wait for it to be included"),
+    (("in the future", "future"), "Future", "the nonce is ahead of the account's", "leave the nonce to btkit"),
+    (("ancient birth block", "ancientbirthblock"), "AncientBirthBlock", "the extrinsic's era expired",
+     "sign and submit it again"),
+    (("inability to pay", "payment"), "Payment", "the signer cannot pay the fee", "fund the signing account"),
+    (("already imported",), None, "this extrinsic is already in the pool", "wait for it to be included"),
 )
 
 
@@ -55,34 +52,32 @@ def signed(chain: "SubtensorChain", keypair: Any, call: Any, nonce: int, signatu
         return si.create_signed_extrinsic(call, keypair, era=dict(era), nonce=nonce, signature=signature)
 
 
-def rejection(chain: "SubtensorChain", text: str) -> ChainRejectedError:
-    """A pool rejection (``author_submit*`` error) as btkit's error, exit 4."""
+def rejection(chain: "SubtensorChain", text: str) -> TransactionRejected:
+    """A pool rejection (``author_submit*`` error) as btkit's error, exit 4, with Substrate's reason."""
     low = text.lower()
     custom = re.search(r"custom error: (\d+)", low)
     if custom and int(custom.group(1)) in CUSTOM_REJECTIONS:
         name, meaning = CUSTOM_REJECTIONS[int(custom.group(1))]
         from btkit.explain import explain_short
 
-        return ChainRejectedError(f"rejected by the node: {name}: {meaning}", explain_short(name)[1])
-    for needle, meaning, hint in POOL_REJECTIONS:
-        if needle in low:
-            return ChainRejectedError(f"rejected by the node at {chain.url}: {meaning}", hint)
-    return ChainRejectedError(f"rejected by the node at {chain.url}: {text}")
+        return TransactionRejected(f"rejected by the node: {name}: {meaning}", explain_short(name)[1], "Custom")
+    for needles, reason, meaning, hint in POOL_REJECTIONS:
+        if any(n in low for n in needles):
+            label = f" ({reason})" if reason else ""
+            return TransactionRejected(f"rejected by the node at {chain.url}: {meaning}{label}", hint, reason)
+    return TransactionRejected(f"rejected by the node at {chain.url}: {text}")
 
 
 def send(chain: "SubtensorChain", xt: Any, xt_hash: str, wait: str, timeout: float) -> SubmitResult:
     from async_substrate_interface.errors import SubstrateRequestException
 
     si = chain.conn.si
-    try:
-        with chain.conn.guard():
-            try:
-                receipt = si.submit_extrinsic(xt, wait_for_inclusion=wait != "none",
-                                              wait_for_finalization=wait == "finalization")
-            except SubstrateRequestException as exc:
-                raise rejection(chain, str(exc)) from None
-    except NodeUnreachableError:
-        raise
+    with chain.conn.guard():
+        try:
+            receipt = si.submit_extrinsic(xt, wait_for_inclusion=wait != "none",
+                                          wait_for_finalization=wait == "finalization")
+        except SubstrateRequestException as exc:
+            raise rejection(chain, str(exc)) from None
     if wait == "none":
         return SubmitResult(hash=xt_hash, success=True)
     block_hash = receipt.block_hash
