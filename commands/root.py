@@ -29,6 +29,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "query": ("commands.query", "Query a subnet through a validator's gateway."),
     "gateway": ("commands.gateway", "Use validators' gateways as a client (credit)."),
     "governance": ("commands.governance", "Propose changes; senators vote; the sudo key closes."),
+    "network": ("commands.network", "Which node answers at --network: kind, chain, runtime, head."),
     "explain": ("commands.explain", "Explain a chain error and how to fix it."),
     "config": ("commands.config", "Show and change btkit settings."),
 }

@@ -60,3 +60,10 @@ def test_verbose_says_which_kind_of_node_answers(wallets, node):
     assert "Substrate subtensor node" in r.stdout + r.stderr and "bittensor" in r.stdout + r.stderr
     info = ok(wallets("wallet", "balance", "-w", "alice", "--json", "--network", node.url))
     assert info["address"] == ALICE
+
+
+def test_network_info_names_the_node_and_its_runtime(cli, node):
+    for url in (node.ws_url, node.url):
+        info = ok(cli("network", "info", "--network", url, "--json"))
+        assert (info["kind"], info["chain"], info["spec_version"]) == ("subtensor", "bittensor", 218)
+        assert info["head"] == node.rpc.head()["number"]
