@@ -42,7 +42,7 @@ class SubtensorChain(Chain):
     def node_info(self) -> NodeInfo:
         head = self.head()
         chain = self.conn.rpc("system_chain")
-        with self.conn.guard():
+        with self.conn.guard():  # Aura's slot is twice pallet_timestamp's MinimumPeriod (ms)
             period = self.conn.si.get_constant("Timestamp", "MinimumPeriod")
         return NodeInfo(kind="subtensor", url=self.url, chain=chain, genesis_hash=self.conn.rpc("chain_getBlockHash", 0),
                         head=head.number, head_hash=head.hash, spec_version=self.conn.spec_version,

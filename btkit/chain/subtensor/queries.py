@@ -90,7 +90,7 @@ def metagraph(reader: Reader, netuid: int) -> Metagraph:
     with reader.conn.guard():
         block = reader.conn.si.get_block_number(at)
     keys = sorted((int(uid), hk) for uid, hk in reader.map(S, "Keys", [netuid], at=at))
-    subnet = subnet_infos_at(reader, netuid, at)
+    subnet = subnet_at(reader, netuid, at)
     vectors = reader.multi([(S, item, [netuid]) for item in NEURON_VECTORS], at=at)
     vec = dict(zip(NEURON_VECTORS, vectors))
     per = ("Owner", "Axons", "TotalHotkeyAlpha", "Delegates", "BlockAtRegistration")
@@ -118,7 +118,7 @@ def metagraph(reader: Reader, netuid: int) -> Metagraph:
     return Metagraph(netuid, block, tuple(neurons), subnet)
 
 
-def subnet_infos_at(reader: Reader, netuid: int, at: str) -> Subnet:
+def subnet_at(reader: Reader, netuid: int, at: str) -> Subnet:
     owner, owner_hot, registered, locked = reader.multi(
         [(S, "SubnetOwner", [netuid]), (S, "SubnetOwnerHotkey", [netuid]), (S, "NetworkRegisteredAt", [netuid]),
          (S, "SubnetLocked", [netuid])], at=at)
