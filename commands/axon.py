@@ -28,7 +28,7 @@ def _group() -> None:
 
 @app.command()
 def serve(netuid: int = Netuid, ip: str = typer.Option(..., "--ip", help="Public IPv4 or IPv6 address of the miner."),
-          port: int = typer.Option(..., "--port", help="Port the miner's axon listens on."),
+          port: int = typer.Option(..., "--port", min=1, max=65535, help="Port the miner's axon listens on."),
           protocol: int = typer.Option(4, "--protocol", help="Axon protocol number stored on chain."),
           version: int = typer.Option(1, "--version-key", help="Axon version stored on chain."),
           wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,

@@ -31,8 +31,9 @@ def run(netuid: int = Netuid,
         timeout: float = typer.Option(2.0, "--timeout", help="Per-request timeout (s)."),
         log_format: str = typer.Option("text", "--log-format", help="text or json."),
         detach: bool = typer.Option(False, "--detach", help="Run in the background."),
-        gateway_port: Optional[int] = typer.Option(None, "--gateway-port", help="Serve client requests (the gateway) "
-                                                   "on this port (0 = any free port) and announce it [off]."),
+        gateway_port: Optional[int] = typer.Option(None, "--gateway-port", min=0, max=65535,
+                                                   help="Serve client requests (the gateway) on this port "
+                                                   "(0 = any free port) and announce it [off]."),
         gateway_host: str = typer.Option("127.0.0.1", "--gateway-host", help="Gateway listen address."),
         gateway_external_ip: Optional[str] = typer.Option(None, "--gateway-external-ip", help="IP announced on chain."),
         gateway_top_k: int = typer.Option(3, "--gateway-top-k", help="Best-scored miners asked at once per request."),
@@ -51,6 +52,13 @@ def run(netuid: int = Netuid,
 
     wallet = open_wallet(wallet_path, wallet_name)
     name = _neuron.record_name("validator", netuid, wallet.name, hotkey_name(hotkey))
+    # the gateway's flags are checked here, before --detach: a background validator cannot say "usage"
+    if gateway_port is None and gateway_price:
+        raise UsageError("--gateway-price needs --gateway-port (the gateway is off)")
+    if gateway_port is not None and (gateway_mode not in ("best", "combine") or gateway_price < 0
+                                     or gateway_top_k < 1):
+        raise UsageError("--gateway-mode is best or combine; --gateway-price >= 0; --gateway-top-k >= 1")
+    pay_to = address(gateway_pay_to, "--gateway-pay-to") if gateway_pay_to else None
     if detach:
         _neuron.detach("validator", name, _neuron.foreground_argv(_neuron.raw_argv()))
         return
@@ -58,14 +66,10 @@ def run(netuid: int = Netuid,
     from btkit.neurons.runtime import Log, StopFlag, neurons_dir
 
     gateway = None
-    if gateway_port is None and gateway_price:
-        raise UsageError("--gateway-price needs --gateway-port (the gateway is off)")
     if gateway_port is not None:
         from btkit.gateway.limits import Limits
         from btkit.gateway.server import GatewayConfig
-        if gateway_mode not in ("best", "combine") or gateway_price < 0 or gateway_top_k < 1:
-            raise UsageError("--gateway-mode is best or combine; --gateway-price >= 0; --gateway-top-k >= 1")
-        pay_to = address(gateway_pay_to, "--gateway-pay-to") if gateway_pay_to else wallet.coldkeypub().ss58_address
+        pay_to = pay_to or wallet.coldkeypub().ss58_address
         gateway = GatewayConfig(netuid=netuid, host=gateway_host, port=gateway_port, external_ip=gateway_external_ip,
                                 top_k=gateway_top_k, mode=gateway_mode, price_rao=gateway_price, pay_to=pay_to,
                                 max_body=gateway_max_body, miner_timeout_s=timeout,

@@ -83,3 +83,14 @@ def test_a_group_without_its_command_shows_its_help(cli):
     assert r.code == 2 and r.stdout.startswith("Usage: btkit wallet") and "error" not in r.stderr
     r = cli("subnets", "--json")
     assert r.code == 2 and r.json()["error"]["message"] == "`btkit subnet` needs a command"  # btcli alias resolved
+
+
+def test_neuron_flags_are_checked_before_detaching(cli, home):
+    """A background neuron cannot report a usage error: bad flags fail (exit 2) before anything starts."""
+    for args, words in ((["validator", "run", "--gateway-price", "5"], "--gateway-price needs --gateway-port"),
+                        (["validator", "run", "--gateway-port", "99999"], "--gateway-port"),
+                        (["validator", "run", "--gateway-port", "0", "--gateway-mode", "vote"], "--gateway-mode"),
+                        (["miner", "run", "--port", "70000"], "--port")):
+        r = cli(*args, "--netuid", "1", "-w", "nobody", "--detach", "--json")
+        assert r.code == 2 and words in r.json()["error"]["message"], (args, r.stdout, r.stderr)
+    assert not (home / "neurons").exists() or not any((home / "neurons").iterdir())  # nothing was started
