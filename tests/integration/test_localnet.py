@@ -14,7 +14,7 @@ import requests
 from btkit.extrinsic import build_signed, call
 from btkit.process import is_alive
 from keystore.keys import Keypair
-from localnet.verify import verify
+from localnet.verify import VerifyError, verify
 from tests.integration.conftest import ALICE, BOB, CHARLIE, DAVE, ok
 
 TAO = 10**9
@@ -270,3 +270,34 @@ def test_reset_restarts_on_a_new_genesis(cli, home):
     status = cli("localnet", "status", "--json").json()
     assert status["head"] == 0 and status["genesis_hash"] != info["genesis_hash"]
     assert cli("localnet", "down").code == 0
+
+
+def test_verify_ignores_reworded_error_messages_not_outcomes(start_node, tmp_path):
+    """A chain recorded by a btkit whose error messages read differently still verifies; a different
+    outcome (the error's name) does not."""
+    import sqlite3
+
+    node = start_node("manual")
+    poor = Keypair.from_uri("//Poor")
+    node.client.submit(ALICE, call("Balances", "transfer_keep_alive", dest=poor.ss58_address, value=TAO), wait="none")
+    node.client.call("localnet_mine", 1)
+    node.client.submit(poor, call("Balances", "transfer_keep_alive", dest=ALICE.ss58_address, value=5 * TAO),
+                       wait="none")
+    node.client.call("localnet_mine", 1)
+    node.stop()
+    db = sqlite3.connect(node.data_dir / "chain.db")
+    number, body = db.execute("SELECT number, body FROM blocks ORDER BY number DESC LIMIT 1").fetchone()
+    block = json.loads(body)
+    (result,) = block["results"]
+    assert not result["success"] and result["message"]
+
+    def store(**changes) -> None:
+        block["results"] = [{**result, **changes}]
+        db.execute("UPDATE blocks SET body = ? WHERE number = ?", (json.dumps(block), number))
+        db.commit()
+
+    store(message="worded by another version")
+    assert verify(node.data_dir / "chain.db")["ok"]
+    store(error="Balances.SomethingElse")
+    with pytest.raises(VerifyError, match="dispatch results differ"):
+        verify(node.data_dir / "chain.db")
