@@ -156,6 +156,13 @@ def _transition(kind: str, origin_netuid: int, dest_netuid: int, amount: str, de
         raise UsageError("--amount must be positive")
     target = address(dest, "--dest") if dest else None
     chain = client(network)
+    coldkey = wallet.coldkeypub().ss58_address
+    origin_unit = Alpha if origin_netuid else Balance
+    held = origin_unit(sum(s.stake.rao for s in chain.stakes_of(coldkey)
+                           if s.hotkey == hk and s.netuid == origin_netuid))
+    if value.rao > held.rao:  # the chain would move all there is instead, and say nothing
+        raise UsageError(f"{origin_unit(value.rao)} is more than the {held} staked on {hk} in subnet {origin_netuid}",
+                         hint="see `btkit stake list`")
     estimate = ""
     if origin_netuid != dest_netuid:
         try:
@@ -180,8 +187,7 @@ def _transition(kind: str, origin_netuid: int, dest_netuid: int, amount: str, de
         c = chain.calls.swap_stake_limit(hk, origin_netuid, dest_netuid, value, limit, partial)
     else:
         c = chain.calls.swap_stake(hk, origin_netuid, dest_netuid, value)
-    confirm_send(chain, wallet.coldkeypub().ss58_address, c, f"{kind.capitalize()} {value} ({who}, {where}){estimate}?",
-                 dry_run)
+    confirm_send(chain, coldkey, c, f"{kind.capitalize()} {value} ({who}, {where}){estimate}?", dry_run)
     kp = unlock_coldkey(wallet, password_file)
     result = submit(chain, kp, c, c.function, dry_run, wait_for)
     event = result.event({"move": "StakeMoved", "transfer": "StakeTransferred", "swap": "StakeSwapped"}[kind]) or {}

@@ -51,7 +51,16 @@ def test_stake_commands_in_alpha(cli, start_node, home):
                   Keypair.from_uri("//Bob").ss58_address)):
         r = cli("stake", *args, "-w", "alice", "-H", "h1", "-y", "--json", *net)
         assert r.code == 0, (args, r.stderr)
+    # more than the position: refused before signing (the chain would silently move all there is)
+    before = cli("stake", "list", "-w", "alice", "--json", *net).json()["stakes"]
+    for kind, dest in (("move", ["--dest", h2]), ("transfer", ["--dest", Keypair.from_uri("//Bob").ss58_address]),
+                       ("swap", ["--dest-netuid", "2", "--unsafe"])):
+        r = cli("stake", kind, "--origin-netuid", "1", "-a", "1000000", *dest, "-w", "alice", "-H", "h1", "-y",
+                "--json", *net)
+        assert r.code == 2 and "is more than the α" in r.json()["error"]["message"], (kind, r.stdout)
     stakes = cli("stake", "list", "-w", "alice", "--json", *net).json()
+    assert [s["stake"] for s in stakes["stakes"] if s["netuid"] == 2] == \
+        [s["stake"] for s in before if s["netuid"] == 2]  # nothing moved (subnet 1 earns every block)
     held = {(s["hotkey"], s["netuid"]): s for s in stakes["stakes"]}
     h1 = Keypair.from_uri("//Alice//h1").ss58_address
     assert held[(h1, 1)]["stake"]["rao"] < alpha - 15 * TAO  # 25 gone; the owner cut and dividends add ~1 a block
