@@ -23,9 +23,9 @@ def test_balance_and_overview_equal_storage(wallets, net, chain_storage):
     for name, address in (("alice", ALICE), ("bob", BOB)):
         balance = ok(cli("wallet", "balance", "-w", name, "--json", *net))
         assert balance["free"]["rao"] == free(chain_storage, address) > 0
-    overview = cli("wallet", "overview", "-w", "alice", "--json", *net)
-    assert overview.code == 0, overview.stderr
-    assert str(free(chain_storage, ALICE)) in overview.stdout
+    overview = ok(cli("wallet", "overview", "-w", "alice", "--json", *net))
+    assert overview["coldkey"] == ALICE and overview["free"]["rao"] == free(chain_storage, ALICE)
+    assert overview["total"]["rao"] == overview["free"]["rao"] + overview["staked"]["rao"]
 
 
 def test_transfer_moves_exactly_the_amount_and_reports_the_fee(wallets, net, chain_storage):
