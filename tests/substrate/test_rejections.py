@@ -67,3 +67,18 @@ def test_network_info_names_the_node_and_its_runtime(cli, node):
         info = ok(cli("network", "info", "--network", url, "--json"))
         assert (info["kind"], info["chain"], info["spec_version"]) == ("subtensor", "bittensor", 218)
         assert info["head"] == node.rpc.head()["number"]
+
+
+def test_no_inclusion_within_the_timeout_is_exit_3_and_the_extrinsic_may_still_land(chain, node):
+    from btkit.errors import NodeUnreachableError
+
+    node.rpc("dev_setBlockBuildMode", "Manual")  # blocks only on demand: the extrinsic waits in the pool
+    try:
+        before = chain.balance(BOB)
+        with pytest.raises(NodeUnreachableError) as late:
+            chain.submit(alice, chain.calls.transfer(BOB, Balance.from_tao(1)), timeout=1.5)
+        assert late.value.exit_code == ExitCode.NO_NODE and "within 1.5 s" in late.value.message
+        node.mine(1)
+        assert chain.balance(BOB) == before + Balance.from_tao(1)
+    finally:
+        node.rpc("dev_setBlockBuildMode", "Instant")

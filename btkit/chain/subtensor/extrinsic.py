@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from btkit.chain.subtensor.events import event, module_error
 from btkit.chain.types import SubmitResult
 from btkit.chain.errors import TransactionRejected
+from btkit.errors import NodeUnreachableError
 from btkit.units import Balance
 
 if TYPE_CHECKING:
@@ -69,15 +70,23 @@ def rejection(chain: "SubtensorChain", text: str) -> TransactionRejected:
 
 
 def send(chain: "SubtensorChain", xt: Any, xt_hash: str, wait: str, timeout: float) -> SubmitResult:
-    from async_substrate_interface.errors import SubstrateRequestException
+    from async_substrate_interface.errors import MaxRetriesExceeded, SubstrateRequestException
 
     si = chain.conn.si
     with chain.conn.guard():
+        quiet_for = si.retry_timeout  # the library gives up (never resends) after this long without a message
+        si.retry_timeout = timeout
         try:
             receipt = si.submit_extrinsic(xt, wait_for_inclusion=wait != "none",
                                           wait_for_finalization=wait == "finalization")
+        except MaxRetriesExceeded:
+            raise NodeUnreachableError(f"{chain.url} reported no {wait} of {xt_hash} within {timeout:g} s",
+                                       hint="it may still be included: check the balance or the chain before "
+                                            "submitting it again") from None
         except SubstrateRequestException as exc:
             raise rejection(chain, str(exc)) from None
+        finally:
+            si.retry_timeout = quiet_for
     if wait == "none":
         return SubmitResult(hash=xt_hash, success=True)
     block_hash = receipt.block_hash
