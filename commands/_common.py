@@ -167,6 +167,22 @@ def address(value: str, option: str, any_prefix: bool = False) -> str:
     return parse_address(value, option, None if any_prefix else DEFAULT_PREFIX)
 
 
+def check_announced_ip(host: str, external_ip: Optional[str], host_option: str, ip_option: str) -> None:
+    """The IP a server on ``host`` will announce on chain (``btkit.net.urls.announced_ip``) must be an
+    IP address; checked before a neuron detaches, which could only fail in the background."""
+    import ipaddress
+
+    from btkit.errors import UsageError
+    from btkit.net.urls import announced_ip
+
+    ip = announced_ip(host, external_ip)
+    try:
+        ipaddress.ip_address(ip)
+    except ValueError:
+        raise UsageError(f"{ip_option if external_ip else host_option} {ip!r} is not an IP address to announce "
+                         "on chain", hint=f"pass {ip_option} with the IP clients reach") from None
+
+
 def hotkey_address(wallet, hotkey: Optional[str], ss58: Optional[str] = None, option: str = "--hotkey-ss58") -> str:
     """An explicit --hotkey-ss58, else the wallet hotkey's address (no password needed)."""
     if ss58:

@@ -8,8 +8,8 @@ from typing import Optional
 import typer
 
 from commands._common import (
-    Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, following_client, hotkey_name, open_wallet,
-    unlock_hotkey,
+    Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, check_announced_ip, following_client, hotkey_name,
+    open_wallet, unlock_hotkey,
 )
 from commands._group import command_group
 
@@ -41,6 +41,7 @@ def run(netuid: int = Netuid,
 
     wallet = open_wallet(wallet_path, wallet_name)
     name = _neuron.record_name("miner", netuid, wallet.name, hotkey_name(hotkey))
+    check_announced_ip(host, external_ip, "--host", "--external-ip")
     if detach:
         _neuron.detach("miner", name, _neuron.foreground_argv(_neuron.raw_argv()))
         return

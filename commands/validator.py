@@ -9,8 +9,8 @@ import typer
 
 from btkit.errors import UsageError
 from commands._common import (
-    Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, address, following_client, hotkey_name,
-    open_wallet, unlock_hotkey,
+    Hotkey, Netuid, Network, PasswordFile, WalletName, WalletPath, address, check_announced_ip, following_client,
+    hotkey_name, open_wallet, unlock_hotkey,
 )
 from commands._group import command_group
 
@@ -59,6 +59,8 @@ def run(netuid: int = Netuid,
                                      or gateway_top_k < 1):
         raise UsageError("--gateway-mode is best or combine; --gateway-price >= 0; --gateway-top-k >= 1")
     pay_to = address(gateway_pay_to, "--gateway-pay-to") if gateway_pay_to else None
+    if gateway_port is not None:
+        check_announced_ip(gateway_host, gateway_external_ip, "--gateway-host", "--gateway-external-ip")
     if detach:
         _neuron.detach("validator", name, _neuron.foreground_argv(_neuron.raw_argv()))
         return

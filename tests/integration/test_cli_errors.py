@@ -90,6 +90,9 @@ def test_neuron_flags_are_checked_before_detaching(cli, home):
     for args, words in ((["validator", "run", "--gateway-price", "5"], "--gateway-price needs --gateway-port"),
                         (["validator", "run", "--gateway-port", "99999"], "--gateway-port"),
                         (["validator", "run", "--gateway-port", "0", "--gateway-mode", "vote"], "--gateway-mode"),
+                        (["validator", "run", "--gateway-port", "0", "--gateway-external-ip", "notanip"],
+                         "--gateway-external-ip 'notanip' is not an IP address"),
+                        (["miner", "run", "--host", "localhost"], "--host 'localhost' is not an IP address"),
                         (["miner", "run", "--port", "70000"], "--port")):
         r = cli(*args, "--netuid", "1", "-w", "nobody", "--detach", "--json")
         assert r.code == 2 and words in r.json()["error"]["message"], (args, r.stdout, r.stderr)
