@@ -536,8 +536,9 @@ def faucet(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] 
         result = chain.submit(kp, chain.calls.faucet(solution.work_block, solution.nonce,
                                                      solution.work)).raise_for_error()
     after = chain.balance(kp.ss58_address)
-    env().result({"address": kp.ss58_address, "minted": Balance(1000 * 10**9), "balance": after,
+    minted = Balance(int((result.event("Faucet") or {}).get("amount", 0)))  # what the chain minted
+    env().result({"address": kp.ss58_address, "minted": minted, "balance": after,
                   "attempts": solution.attempts, "seconds": round(solution.seconds, 3),
                   "hashrate": round(solution.hashrate), "solver": solver_name, "block": result.block},
-                 lambda out: out.print(f"minted τ1,000 to {kp.ss58_address} (balance {after}) after "
+                 lambda out: out.print(f"minted {minted} to {kp.ss58_address} (balance {after}) after "
                                        f"{solution.attempts:,} hashes in {solution.seconds:.1f} s", markup=False))
