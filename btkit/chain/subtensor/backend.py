@@ -205,7 +205,8 @@ class SubtensorChain(Chain):
     # -- submission --------------------------------------------------------------------
     def _as_signer(self, signer: str, call: Call) -> Call:
         """AdminUtils calls signed by the sudo key go through ``Sudo.sudo`` (root origin)."""
-        if call.pallet == "AdminUtils" and self.storage.one("Sudo", "Key") == signer:
+        if call.pallet == "AdminUtils" and self.conn.has_storage("Sudo", "Key") \
+                and self.storage.one("Sudo", "Key") == signer:
             return Call("Sudo", "sudo", {"call": call})
         return call
 
