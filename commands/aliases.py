@@ -75,8 +75,8 @@ def did_you_mean(typo: str, candidates: list[str], cutoff: float = 0.75) -> str:
 
 
 def option_names(command: Any) -> list[str]:
-    """Every option name of ``command`` (for suggestions)."""
-    return sorted(_options(command)[0])
+    """Every option name of ``command`` and the global flags, which work anywhere (for suggestions)."""
+    return sorted(_options(command)[0] | set(GLOBAL_FLAGS))
 
 
 def _options(command: Any) -> tuple[set[str], set[str]]:

@@ -100,6 +100,14 @@ def test_did_you_mean_once(cli):
     assert far.code == 2 and "Did you mean" not in far.stderr
 
 
+@pytest.mark.parametrize("typo,flag", [("--jsn", "--json"), ("--quite", "--quiet"), ("--verbos", "--verbose")])
+def test_a_misspelt_global_flag_after_the_command_is_suggested(cli, typo, flag):
+    """Global flags work anywhere, so their typos get the same one suggestion anywhere."""
+    for args in ([typo, "wallet", "list"], ["wallet", "list", typo], ["s", "list", typo]):
+        r = cli(*args)
+        assert r.code == 2 and r.stderr.count("Did you mean") == 1 and f"'{flag}'" in r.stderr, (args, r.stderr)
+
+
 # -- against a node -----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory):
