@@ -38,6 +38,17 @@ def _amount_json(rao: int, unit: str) -> dict[str, Any]:
     return {"rao": int(rao), unit: str(Decimal(int(rao)) / 10**9)}
 
 
+def _amount_read(text: str) -> Any:
+    """``α1,234.5`` (a text line's amount) as the JSON lines' ``{"rao": int, "alpha": "1234.5"}``."""
+    from decimal import Decimal, InvalidOperation
+
+    unit = next((u for u, symbol in SYMBOLS.items() if text.startswith(symbol)), None)
+    try:
+        return _amount_json(int(Decimal(text[1:].replace(",", "")) * 10**9), unit) if unit else text
+    except InvalidOperation:
+        return text
+
+
 class NodeLog:
     """Writes the node's records to ``stream`` (stderr: the node's log file) in ``fmt``."""
 
@@ -89,7 +100,8 @@ class NodeLog:
 
 def parse_line(line: str) -> dict[str, Any]:
     """One log line as a dict: JSON lines as they are, text lines as ``{time, event, key: value}``
-    (integers as ints), other text as ``{time, event: "note", message}``."""
+    (integers as ints, amounts as the JSON lines' ``{"rao", "tao"|"alpha"}``), other text as
+    ``{time, event: "note", message}``."""
     line = line.rstrip("\n")
     if line.startswith("{"):
         try:
@@ -103,6 +115,6 @@ def parse_line(line: str) -> dict[str, Any]:
         doc: dict[str, Any] = {"time": stamp, "event": event}
         for part in parts:
             key, _, value = part.partition("=")
-            doc[key] = int(value) if value.isdigit() else value
+            doc[key] = _amount_read(value) if key in AMOUNT_FIELDS else int(value) if value.isdigit() else value
         return doc
     return {"time": stamp, "event": "note", "message": rest}
