@@ -266,8 +266,7 @@ def list_(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] =
                       tao(s.tao_value if s.tao_value is not None else s.stake), s.hotkey] for s in stakes])
         out.print(f"total TAO value {tao(value)}", markup=False)
 
-    env().result({"coldkey": coldkey, "stakes": [s.to_json() for s in stakes],
-                  "total": Balance(sum(s.stake.rao for s in stakes)), "total_tao_value": value}, human)
+    env().result({"coldkey": coldkey, "stakes": [s.to_json() for s in stakes], "total_tao_value": value}, human)
 
 
 @app.command("set-take")

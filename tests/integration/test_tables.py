@@ -83,3 +83,12 @@ def test_numbers_are_whole_at_80_columns(chain):
     m1 = Keypair.from_uri("//Alice//m1").ss58_address
     assert m1 not in narrow and m1[:8] in narrow
     assert m1 in chain("subnet", "metagraph", "--netuid", "1", columns=200).stdout
+
+
+def test_stake_list_json_totals_are_tao(chain):
+    """The one total is the TAO value; alpha of different subnets is never summed and called τ."""
+    doc = chain("stake", "list", "-w", "alice", "--json").json()
+    assert any(s["stake"]["rao"] != s["tao_value"]["rao"] for s in doc["stakes"])  # alpha is not TAO here
+    totals = {key: value for key, value in doc.items() if isinstance(value, dict) and "rao" in value}
+    assert totals == {"total_tao_value": {"rao": sum(s["tao_value"]["rao"] for s in doc["stakes"]),
+                                          "tao": totals["total_tao_value"]["tao"]}}
