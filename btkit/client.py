@@ -181,17 +181,24 @@ class GatewayClient:
                       data["miners"], data["timings"], rhash, receipt,
                       proof={"headers": r.headers, "body": r.body.decode(), "target": "/query"})
 
-    def pay(self, chain, amount_rao: int, wait_s: float = 30.0) -> int:
-        """Transfer ``amount_rao`` to the gateway's ``pay_to`` from this client's account and wait
-        until the gateway credits it; returns the new credit (rao). Raises ``DispatchFailed`` when the
-        transfer fails on chain, ``GatewayError`` when no credit shows within ``wait_s``."""
-        from btkit.units import Balance
-
+    def pay_to(self) -> str:
+        """The account this gateway credits payments to; ``GatewayError`` for a free gateway."""
         pay_to = self.info.get("pay_to")
         if not pay_to:
             raise GatewayError(f"the gateway at {self.url} is free: it takes no payment")
+        return pay_to
+
+    def pay(self, chain, amount_rao: int, wait_s: float = 30.0, wait: str = "inclusion") -> int:
+        """Transfer ``amount_rao`` to the gateway's ``pay_to`` from this client's account (``wait``:
+        ``"inclusion"`` or ``"finalization"``) and wait until the gateway credits it; returns the new
+        credit (rao). Raises ``DispatchFailed`` when the transfer fails on chain, ``GatewayError`` when
+        no credit shows within ``wait_s``."""
+        from btkit.units import Balance
+
+        pay_to = self.pay_to()
         before = int(self.account()["paid_rao"])
-        result = chain.submit(self.keypair, chain.calls.transfer(pay_to, Balance(amount_rao))).raise_for_error()
+        result = chain.submit(self.keypair, chain.calls.transfer(pay_to, Balance(amount_rao)),
+                              wait=wait).raise_for_error()
         deadline = time.monotonic() + wait_s
         while True:
             now = self.account()

@@ -7,7 +7,10 @@ from typing import Optional
 
 import typer
 
-from commands._common import Netuid, Network, PasswordFile, WalletName, WalletPath, client, confirm_or_abort, env, open_wallet, unlock_coldkey
+from commands._common import (
+    DryRun, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, confirm_send, env, open_wallet,
+    submit, unlock_coldkey,
+)
 from commands._group import command_group, examples_epilog
 
 app = command_group("Query a subnet through a validator's gateway.")
@@ -48,9 +51,11 @@ def query(
     deadline: Optional[float] = typer.Option(None, "--deadline", help="Seconds the gateway may take [its default]."),
     wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
     password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
+    dry_run: bool = DryRun, wait_for: str = WaitFor,
 ) -> None:
     """Send --input to a gateway of --netuid, signed by the wallet's coldkey (the account that pays);
-    print the answer once the validator's signature (and the receipt, when paid) verify."""
+    print the answer once the validator's signature (and the receipt, when paid) verify. With --pay,
+    --dry-run shows the payment (call, signer, fee) and stops: nothing is paid or asked."""
     from btkit.client import open_gateway
     from btkit.errors import UsageError
     from btkit.units import Balance
@@ -65,10 +70,16 @@ def query(
     gw = open_gateway(chain, kp, netuid, validator)
     paid = None
     if amount is not None:
-        confirm_or_abort(f"Pay {amount} from {kp.ss58_address} to the gateway of {gw.hotkey} "
-                         f"(account {gw.info.get('pay_to')}, {Balance(gw.info.get('price_rao') or 0)} per query)?")
+        pay_to = gw.pay_to()
+        transfer = chain.calls.transfer(pay_to, amount)
+        confirm_send(chain, kp.ss58_address, transfer,
+                     f"Pay {amount} from {kp.ss58_address} to the gateway of {gw.hotkey} "
+                     f"(account {pay_to}, {Balance(gw.info.get('price_rao') or 0)} per query)?", dry_run)
+        if dry_run:
+            gw.close()
+            submit(chain, kp, transfer, "transfer", dry_run=True)  # prints the call, signer and fee; exits 0
         with env().status("Paying and waiting for the gateway to credit it..."):
-            paid = {"amount": amount, "credit": Balance(gw.pay(chain, amount.rao))}
+            paid = {"amount": amount, "credit": Balance(gw.pay(chain, amount.rao, wait=wait_for))}
     with env().status("Querying..."):
         answer = gw.query(request, deadline)
     gw.close()

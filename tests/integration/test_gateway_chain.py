@@ -153,8 +153,14 @@ def test_paid_gateway_survives_sigkill_and_falls_back(subnet, cli, home):
         assert a.receipt["price_rao"] == PRICE and a.receipt["credit_rao"] == 4 * PRICE == gw.credit()
         assert receipts.verify(a.receipt, VAL_HOT.ss58_address, client_kp.ss58_address, a.request_hash)
         assert a.answered_by[0]["hotkey"] == hk("good").ss58_address and not a.fallback
-        # the CLI pays and queries in one step
+        # the CLI pays and queries in one step; --dry-run shows the payment and sends nothing
         (input_file := home / "input.json").write_text(json.dumps(INPUT))
+        nonce = chain.next_nonce(client_kp.ss58_address)
+        r = cli("query", "--netuid", str(netuid), "--input", f"@{input_file}", "--pay", "0.002", "--dry-run",
+                "-w", "client", *net)
+        assert r.code == 0 and "dry run (nothing submitted)" in r.stdout, r.stdout + r.stderr
+        assert f"dest={PAY_TO}" in r.stdout and "value=2000000" in r.stdout and "forecast" not in r.stdout
+        assert chain.next_nonce(client_kp.ss58_address) == nonce and gw.credit() == 4 * PRICE
         r = cli("query", "--netuid", str(netuid), "--input", f"@{input_file}", "--pay", "0.002", "-y", "-w", "client",
                 "--json", *net)
         assert r.code == 0, r.stdout + r.stderr
