@@ -148,6 +148,6 @@ def explain_short(name: str, message: str = "") -> tuple[str, str]:
     if found is None:
         return (message or "the call failed"), f"see `btkit explain {name.split('.')[-1]}`"
     text, fix = found[1]
-    if message and message != name:
-        text = f"{text} ({message})"
+    if message and message != name and not (message.startswith(text) or text.startswith(message)):
+        text = f"{text} ({message})"  # the node's detail (an address, an amount), not its own wording of ours
     return text, fix
