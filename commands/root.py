@@ -81,7 +81,9 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"btkit {__version__}")
+        from btkit.output import get_env
+
+        get_env().result({"version": __version__}, lambda out: out.line(f"btkit {__version__}"))
         raise typer.Exit()
 
 

@@ -62,6 +62,16 @@ def test_json_output_is_json(wallets, flag):
     assert b.code == 0 and b.json() == a.json()
 
 
+@pytest.mark.parametrize("flag", ["--json", "--json-output"])
+def test_version_with_json_is_one_json_document(cli, flag):
+    from btkit import __version__
+
+    for args in (["--version", flag], [flag, "--version"]):
+        r = cli(*args)
+        assert (r.code, r.json()) == (0, {"version": __version__}), r.stdout
+    assert cli("--version").stdout == f"btkit {__version__}\n"
+
+
 def test_quiet_prints_the_result_only(wallets):
     """The same stdout; the note on stderr (columns left out of a narrow table) is gone."""
     a = wallets("config", "show", env={"COLUMNS": "40"})
