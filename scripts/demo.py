@@ -49,8 +49,8 @@ def _terminate(signum, _frame):
 
 def main(argv: list[str]) -> int:
     keep = "--keep" in argv or os.environ.get("BTKIT_DEMO_KEEP", "") not in ("", "0")
-    signal.signal(signal.SIGTERM, _terminate)
-    signal.signal(signal.SIGHUP, _terminate)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # Ctrl-C too: clean up, no traceback
+        signal.signal(sig, _terminate)
     started = time.monotonic()
     home = tempfile.mkdtemp(prefix="btkit-demo-")
     env = dict(os.environ, BTKIT_HOME=home, COLUMNS="160")

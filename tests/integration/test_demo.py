@@ -55,6 +55,7 @@ def test_demo_removes_its_home_and_node_when_stopped(tmp_path, sig):
         proc.send_signal(sig)
         out = proc.communicate(timeout=60)[0]
         assert "demo home removed" in out, out[-2000:]
+        assert "Traceback" not in out and proc.returncode == 128 + sig, out[-2000:]  # Ctrl-C: no traceback
         assert not _homes(tmp_path), "the throwaway home is left behind"
         assert pid is None or not is_alive(pid), "the demo's node survived it"
     finally:
