@@ -133,7 +133,8 @@ def normalize(argv: list[str], root: Any,
         elif hasattr(command, "list_commands"):  # a group: this token names one of its commands
             if depth == 0:
                 arg = group_name(arg)
-            elif "_" in arg and subcommand(command, arg) is None:  # btcli's regen_coldkey, burn_cost
+            elif "_" in arg and subcommand(command, arg) is None \
+                    and subcommand(command, arg.replace("_", "-")) is not None:  # btcli's regen_coldkey, burn_cost
                 arg = arg.replace("_", "-")
             found = subcommand(command, arg)
             if found is not None:

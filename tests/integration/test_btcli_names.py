@@ -112,6 +112,9 @@ def test_did_you_mean_once(cli):
     assert other.code == 2 and "Did you mean" not in other.stdout and "--wallet-path" not in other.stdout
     far = cli("zzzz")
     assert far.code == 2 and "Did you mean" not in far.stderr
+    # the error names the command as typed, btcli's underscores and all
+    under = cli("wallet", "regen_coldky")
+    assert under.code == 2 and "No such command 'regen_coldky'. Did you mean 'regen-coldkey'?" in under.stderr
 
 
 @pytest.mark.parametrize("typo,flag", [("--jsn", "--json"), ("--quite", "--quiet"), ("--verbos", "--verbose")])
