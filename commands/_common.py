@@ -204,7 +204,10 @@ def hyperparameter_value(current: dict, name: str, value: str):
     from btkit.errors import UsageError
 
     if name not in current:
-        raise UsageError(f"unknown hyperparameter {name!r}", hint="see `btkit subnet hyperparameters --netuid N`")
+        from commands.aliases import did_you_mean
+
+        raise UsageError(f"unknown hyperparameter {name!r}." + did_you_mean(name, sorted(current)),
+                         hint="see `btkit subnet hyperparameters --netuid N`")
     if isinstance(current[name], bool):
         if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
             raise UsageError(f"{name} takes true or false")
@@ -212,7 +215,8 @@ def hyperparameter_value(current: dict, name: str, value: str):
     try:
         return int(value)
     except ValueError:
-        raise UsageError(f"{name} takes an integer") from None
+        unit = " of rao (1 τ = 1000000000 rao)" if name.endswith("burn") else ""
+        raise UsageError(f"{name} takes an integer{unit}") from None
 
 
 def pow_progress():

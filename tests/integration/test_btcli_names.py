@@ -181,6 +181,16 @@ def test_sudo_set_param_value(chain):
     assert c.code == 0 and c.json()["previous"] == 60
 
 
+def test_sudo_set_typos_and_units(chain):
+    r = chain("sudo", "set", "--netuid", "1", "--param", "tmpo", "--value", "50", "-w", "alice", "--json")
+    assert r.code == 2 and r.json()["error"]["message"].count("Did you mean") == 1, r.stdout
+    assert "'tempo'" in r.json()["error"]["message"]
+    far = chain("sudo", "set", "--netuid", "1", "--param", "zzzz", "--value", "50", "-w", "alice", "--json")
+    assert far.code == 2 and "Did you mean" not in far.json()["error"]["message"]
+    r = chain("sudo", "set", "--netuid", "1", "--param", "min_burn", "--value", "0.5", "-w", "alice", "--json")
+    assert r.code == 2 and "rao" in r.json()["error"]["message"], r.stdout  # btcli users think in τ
+
+
 @pytest.mark.parametrize("alias", ["st"])
 def test_stake_alias(chain, alias):
     alice = Keypair.from_uri("//Alice").ss58_address
