@@ -17,8 +17,8 @@ MIN_STAKE = Balance(2_000_000)
 
 def unstake_amount(held: Balance, amount: Balance | None, whole: bool, what: str) -> Balance:
     """The amount (rao) to unstake from a position of ``held``: all of it with ``whole`` (``--all``),
-    else ``amount``. ``what`` names the position in messages. Raises ``UsageError`` for nothing
-    staked, more than held, an amount under the minimum, or a remainder under the minimum."""
+    else ``amount``. ``what`` names the position in messages. Raises ``NotEnoughFunds`` (exit 2) for
+    more than held, ``UsageError`` for nothing staked, an amount under the minimum, or a remainder under the minimum."""
     if held.rao <= 0:
         raise UsageError(f"nothing is staked on {what}", hint="see `btkit stake list`")
     if whole:
@@ -26,8 +26,10 @@ def unstake_amount(held: Balance, amount: Balance | None, whole: bool, what: str
     if amount is None:
         raise UsageError("give --amount, or --all to unstake the whole position")
     if amount > held:
-        raise UsageError(f"{amount} is more than the {held} staked on {what}",
-                         hint="unstake the whole position with --all")
+        from btkit.chain.preflight import NotEnoughFunds
+
+        raise NotEnoughFunds("SubtensorModule.NotEnoughStakeToWithdraw", f"{amount} is more than the {held} staked "
+                             f"on {what}", hint="unstake the whole position with --all")
     if amount == held:
         return amount
     if amount < MIN_STAKE:

@@ -56,6 +56,7 @@ def query(
     """Send --input to a gateway of --netuid, signed by the wallet's coldkey (the account that pays);
     print the answer once the validator's signature (and the receipt, when paid) verify. With --pay,
     --dry-run shows the payment (call, signer, fee) and stops: nothing is paid or asked."""
+    from btkit.chain.preflight import check_free_balance
     from btkit.client import open_gateway
     from btkit.errors import UsageError
     from btkit.units import Balance
@@ -66,6 +67,10 @@ def query(
         raise UsageError("--pay must be positive")
     wallet = open_wallet(wallet_path, wallet_name)
     chain = client(network)
+    if amount is not None:  # before unlocking and finding the gateway: a fee to an account like it
+        coldkey = wallet.coldkeypub().ss58_address
+        check_free_balance(chain, coldkey, amount, "the payment", chain.calls.transfer(coldkey, amount),
+                           keep_alive=True, error="Balances.KeepAlive")
     kp = unlock_coldkey(wallet, password_file)
     gw = open_gateway(chain, kp, netuid, validator)
     paid = None

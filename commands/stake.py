@@ -46,6 +46,7 @@ def _stake_op(adding: bool, netuid: int, amount: Optional[str], tolerance: float
               wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network, dry_run: bool, wait_for: str,
               whole: bool = False) -> None:
     from btkit.chain import Unsupported
+    from btkit.chain.preflight import check_free_balance
     from btkit.stakes import unstake_amount
     from btkit.units import Alpha, Balance
 
@@ -65,7 +66,9 @@ def _stake_op(adding: bool, netuid: int, amount: Optional[str], tolerance: float
     def held():
         return unit(sum(s.stake.rao for s in chain.stakes_of(coldkey) if s.hotkey == hk and s.netuid == netuid))
 
-    if not adding:
+    if adding:  # before quoting: a limit-price refusal would hide that the TAO is not there
+        check_free_balance(chain, coldkey, value, f"staking {value}", chain.calls.add_stake(hk, netuid, value))
+    else:
         value = unit(unstake_amount(held(), value, whole, f"{hk} in subnet {netuid}").rao)
     try:
         q = chain.quote_stake(netuid, value, adding)
@@ -147,6 +150,7 @@ def _transition(kind: str, origin_netuid: int, dest_netuid: int, amount: str, de
                 tolerance: float | None = None, partial: bool = False) -> None:
     """move (another hotkey), transfer (another coldkey) or swap (another subnet) of alpha."""
     from btkit.chain import Unsupported
+    from btkit.chain.preflight import check_position
     from btkit.units import Alpha, Balance
 
     wallet = open_wallet(wallet_path, wallet_name)
@@ -157,12 +161,7 @@ def _transition(kind: str, origin_netuid: int, dest_netuid: int, amount: str, de
     target = address(dest, "--dest") if dest else None
     chain = client(network)
     coldkey = wallet.coldkeypub().ss58_address
-    origin_unit = Alpha if origin_netuid else Balance
-    held = origin_unit(sum(s.stake.rao for s in chain.stakes_of(coldkey)
-                           if s.hotkey == hk and s.netuid == origin_netuid))
-    if value.rao > held.rao:  # the chain would move all there is instead, and say nothing
-        raise UsageError(f"{origin_unit(value.rao)} is more than the {held} staked on {hk} in subnet {origin_netuid}",
-                         hint="see `btkit stake list`")
+    check_position(chain, coldkey, hk, origin_netuid, value)  # the chain would move all there is instead
     estimate = ""
     if origin_netuid != dest_netuid:
         try:

@@ -33,6 +33,7 @@ def create(
     dry_run: bool = DryRun, wait_for: str = WaitFor,
 ) -> None:
     """Create a subnet owned by the wallet's coldkey; the wallet's hotkey becomes uid 0."""
+    from btkit.chain.preflight import check_free_balance
     from btkit.quotes import Quote
 
     wallet = open_wallet(wallet_path, wallet_name)
@@ -40,6 +41,8 @@ def create(
     chain = client(network)
     quote = Quote("the lock cost", chain.lock_cost, parse_max_cost(max_cost))
     create_call = chain.calls.register_network(owner_hotkey)
+    check_free_balance(chain, wallet.coldkeypub().ss58_address, quote.amount, "creating a subnet (the lock cost)",
+                       create_call)
     confirm_quote(quote, chain, wallet.coldkeypub().ss58_address, create_call,
                   f"Create a subnet for a lock cost of {quote.amount} (recycled)?", dry_run)
     kp = unlock_coldkey(wallet, password_file)

@@ -455,7 +455,9 @@ def transfer(
     password_file: Optional[str] = PasswordFile, network: Optional[str] = Network,
     dry_run: bool = DryRun, wait_for: str = WaitFor,
 ) -> None:
-    """Send TAO from the wallet's coldkey (asks to confirm unless -y)."""
+    """Send TAO from the wallet's coldkey (asks to confirm unless -y); more than the free balance (with
+    the fee, and the existential deposit unless --allow-death) is refused before asking."""
+    from btkit.chain.preflight import check_free_balance
     from btkit.units import Balance
 
     dest = address(destination, "--destination")
@@ -465,8 +467,9 @@ def transfer(
     wallet = open_wallet(wallet_path, wallet_name)
     sender = wallet.coldkeypub().ss58_address
     chain = client(network)
-    free = chain.balance(sender)  # also fails fast (exit 3) when no node answers
     transfer_call = chain.calls.transfer(dest, value, keep_alive=not allow_death)
+    free = check_free_balance(chain, sender, value, "the transfer", transfer_call, keep_alive=not allow_death,
+                              error="Balances.KeepAlive" if not allow_death else "Balances.InsufficientBalance")
     confirm_send(chain, sender, transfer_call, f"Transfer {value} from {sender} (balance {free}) to {dest}?", dry_run)
     kp = unlock_coldkey(wallet, password_file)
     result = submit(chain, kp, transfer_call, "transfer", dry_run, wait_for)

@@ -9,10 +9,14 @@ registration counters) cannot be known in advance and stay with the chain.
 from __future__ import annotations
 
 from btkit.chain.interface import Chain
-from btkit.errors import ChainRejectedError
-from btkit.units import Balance
+from btkit.chain.types import Call
+from btkit.errors import ChainRejectedError, UsageError
+from btkit.units import Alpha, Balance
 
 ROOT_NETUID = 0
+EXISTENTIAL_DEPOSIT = Balance(500)
+"""``ExistentialDeposit`` of subtensor's runtime (opentensor/subtensor ``runtime/src/lib.rs``; btkit's
+localnet ``localnet.runtime.balances``): what ``transfer_keep_alive`` must leave on the sender."""
 
 
 class PreconditionFailed(ChainRejectedError):
@@ -29,6 +33,55 @@ class PreconditionFailed(ChainRejectedError):
         self.error = error
 
 
+class NotEnoughFunds(UsageError):
+    """An amount above what the signer holds (free balance, or the staked position it draws on): the
+    chain would refuse it, after charging the fee, naming ``error``. Refused before any confirmation or
+    signing: nothing was sent. Exit 2, as every refused amount (a quote over the limit price, an
+    unstake above the position)."""
+
+    code = "insufficient_funds"
+
+    def __init__(self, error: str, message: str, hint: str = "") -> None:
+        super().__init__(f"{message}; the chain would refuse it ({error}): nothing was sent", hint)
+        self.error = error
+
+
+def check_free_balance(chain: Chain, coldkey: str, amount: Balance, what: str, call: Call | None = None,
+                       keep_alive: bool = False,
+                       error: str = "SubtensorModule.NotEnoughBalanceToStake") -> Balance:
+    """Refuse ``what`` (a phrase: "the transfer") spending ``amount`` (rao) from ``coldkey`` unless its free
+    balance covers the amount, the fee the node estimates for ``call`` (paid first, from the same
+    balance) and, with ``keep_alive``, the existential deposit ``transfer_keep_alive`` leaves behind
+    (source: opentensor/subtensor ``staking/add_stake.rs`` ``can_remove_balance_from_coldkey_account``,
+    ``subnets/subnet.rs`` ``do_register_network``, pallet_balances ``transfer_keep_alive``).
+    Returns the free balance; raises ``NotEnoughFunds`` naming ``error``."""
+    free = chain.balance(coldkey)
+    fee = chain.estimate_fee(coldkey, call) if call is not None else Balance(0)
+    need = amount + fee + (EXISTENTIAL_DEPOSIT if keep_alive else Balance(0))
+    if need > free:
+        parts = [str(amount)] + ([f"a fee of {fee}"] if fee.rao else []) + \
+            ([f"the existential deposit of {EXISTENTIAL_DEPOSIT} it must leave"] if keep_alive else [])
+        raise NotEnoughFunds(error, f"{what} needs {' + '.join(parts)}; the coldkey {coldkey} has {free} free",
+                             hint=f"at most {Balance(max(free.rao - (need - amount).rao, 0))} can go; "
+                                  "see `btkit wallet balance`")
+    return free
+
+
+def check_position(chain: Chain, coldkey: str, hotkey: str, netuid: int, amount: Balance) -> Balance:
+    """Refuse moving, transferring, swapping or unstaking ``amount`` (rao of the subnet's alpha; TAO on
+    root) from ``coldkey``'s stake on ``hotkey`` in ``netuid`` when the position is smaller: the chain
+    would refuse it (``NotEnoughStakeToWithdraw``) or, for a move, quietly take the whole position
+    instead (opentensor/subtensor ``staking/move_stake.rs``). Returns the position (``Alpha``, or
+    ``Balance`` on root); raises ``NotEnoughFunds``."""
+    unit = Alpha if netuid else Balance
+    held = unit(sum(s.stake.rao for s in chain.stakes_of(coldkey) if s.hotkey == hotkey and s.netuid == netuid))
+    if amount.rao > held.rao:
+        raise NotEnoughFunds("SubtensorModule.NotEnoughStakeToWithdraw",
+                             f"{unit(amount.rao)} is more than the {held} staked on {hotkey} in subnet {netuid}",
+                             hint="see `btkit stake list`")
+    return held
+
+
 def check_registration(chain: Chain, netuid: int, hotkey: str, coldkey: str, pow_: bool,
                        burn: Balance | None = None) -> None:
     """The checks of ``burned_register`` / ``register`` (PoW) in subtensor's order
@@ -37,7 +90,8 @@ def check_registration(chain: Chain, netuid: int, hotkey: str, coldkey: str, pow
     registration (of that kind) allowed, a uid available, the hotkey not already on the subnet and
     not owned by another coldkey, and for a burn the coldkey's balance covers ``burn`` (rao).
 
-    Raises ``PreconditionFailed`` naming the subtensor error.
+    Raises ``PreconditionFailed`` naming the subtensor error (exit 4), ``NotEnoughFunds`` for the burn
+    (exit 2, as every amount above a balance).
     """
     s = "SubtensorModule."
     if netuid == ROOT_NETUID:
@@ -58,7 +112,4 @@ def check_registration(chain: Chain, netuid: int, hotkey: str, coldkey: str, pow
         raise PreconditionFailed(s + "NonAssociatedColdKey",
                                  f"hotkey {hotkey} belongs to another coldkey ({info.owner})")
     if burn is not None:
-        free = chain.balance(coldkey)
-        if free < burn:
-            raise PreconditionFailed(s + "NotEnoughBalanceToStake",
-                                     f"registration costs {burn}; the coldkey {coldkey} has {free}")
+        check_free_balance(chain, coldkey, burn, f"registering on subnet {netuid} (the burn)")
