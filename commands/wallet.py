@@ -8,6 +8,7 @@ from typing import Any, Optional
 import typer
 
 from btkit.errors import UsageError
+from btkit.tables import Column
 from keystore.errors import KeystoreError
 from commands._common import (
     DryRun, Hotkey, Network, Overwrite, PasswordFile, PowDevice, PowProcesses, PowTimeout, WaitFor, WalletName,
@@ -479,6 +480,12 @@ def transfer(
                                        markup=False))
 
 
+# `wallet overview`: alpha per subnet gives way first, then full addresses, then the registrations
+OVERVIEW_COLUMNS = [Column("hotkey"), Column("registered (netuid:uid)", "regs", drop=1),
+                    Column("alpha (netuid: amount)", "alpha", drop=3), Column("TAO value", "value", align="right"),
+                    Column("address", kind="address", drop=2)]
+
+
 @app.command()
 def overview(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] = WalletName,
              network: Optional[str] = Network) -> None:
@@ -507,14 +514,12 @@ def overview(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str
             "total": Balance(free + total_stake), "hotkeys": rows, "stakes": stakes}
 
     def human(out) -> None:
-        from btkit.tables import Column, print_lines, print_table, tao
+        from btkit.tables import print_lines, print_table, tao
 
         print_lines(out, [f"{wallet.name}  coldkey {cold}"])
         print_lines(out, [f"free {tao(free)}   staked {tao(total_stake)} (TAO value)   total {tao(free + total_stake)}"],
                     indent="  ")
-        print_table(out, [Column("hotkey"), Column("registered (netuid:uid)", "regs"),
-                          Column("alpha (netuid: amount)", "alpha", drop=2), Column("TAO value", "value", align="right"),
-                          Column("address", kind="address", drop=1)],
+        print_table(out, OVERVIEW_COLUMNS,
                     [[r["name"], ", ".join(f"{x['netuid']}:{x['uid']}" for x in r["registrations"]) or "-",
                       ", ".join(f"{x['netuid']}: {tao(x['stake'], symbol='α' if x['netuid'] else 'τ')}"
                                 for x in r["stakes"]) or "-", tao(r["stake"]), r["ss58_address"]] for r in rows])
