@@ -130,9 +130,11 @@ def reveal(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
 
 
 def _check_reveal_window(chain, netuid: int, hotkey: str, digest: str) -> None:
-    """Refuse before signing when the matching commit's window is not open at the next block."""
+    """Refuse before signing, with the error subtensor would dispatch (exit 4, nothing paid), when no
+    commit matches (``NoWeightsCommitFound``) or its window is not open at the next block
+    (``RevealTooEarly`` / ``ExpiredWeightCommit``)."""
     from btkit.chain import Unsupported
-    from btkit.errors import BtkitError
+    from btkit.errors import ChainRejectedError
 
     try:
         commits = chain.weight_commits(netuid, hotkey)
@@ -140,7 +142,7 @@ def _check_reveal_window(chain, netuid: int, hotkey: str, digest: str) -> None:
         return  # the chain checks it (RevealTooEarly / ExpiredWeightCommit)
     block = next((b for h, b in commits if h == digest), None)
     if block is None:
-        err = BtkitError(f"no commit of {hotkey} on subnet {netuid} matches these uids, weights, salt and version key",
+        err = ChainRejectedError(f"SubtensorModule.NoWeightsCommitFound: no commit of {hotkey} on subnet {netuid} matches these uids, weights, salt and version key",
                          hint="pass exactly what `weights commit` printed" if commits else
                          "commit first with `btkit weights commit`")
         err.code = "no_commit"
@@ -149,9 +151,9 @@ def _check_reveal_window(chain, netuid: int, hotkey: str, digest: str) -> None:
     head = chain.block_number()
     where = window.where(head + 1)
     if where != "open":
-        err = BtkitError(f"too early: the commit of block {block} may be revealed in "
+        err = ChainRejectedError(f"SubtensorModule.RevealTooEarly: the commit of block {block} may be revealed in "
                          f"{window.describe(head, block_time)}; the head is block {head}" if where == "early" else
-                         f"too late: the commit of block {block} could be revealed in blocks "
+                         f"SubtensorModule.ExpiredWeightCommit: the commit of block {block} could be revealed in blocks "
                          f"{window.first}-{window.last}; the head is block {head}",
                          hint="wait, then run the same command again" if where == "early" else
                          "commit again with `btkit weights commit`")

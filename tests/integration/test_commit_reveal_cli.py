@@ -40,8 +40,9 @@ def test_commit_prints_the_window_and_reveal_keeps_to_it(cli, subnet):
     reveal = ["weights", "reveal", *args[:4], "--weights", "65535", "--raw", "--salt",
               ",".join(map(str, doc["salt"])), "-w", "a", "--json"]
     early = cli(*reveal)
-    assert early.code == 1 and early.json()["error"]["code"] == "reveal_too_early", early.stdout
+    assert early.code == 4 and early.json()["error"]["code"] == "reveal_too_early", early.stdout
     assert f"blocks {window.first}-{window.last}" in early.json()["error"]["message"]
+    assert early.json()["error"]["message"].startswith("SubtensorModule.RevealTooEarly")  # the chain's name
     assert cli("localnet", "mine", str(window.first - head(cli) - 1)).code == 0  # the next block opens it
     ok = cli(*reveal)
     assert ok.code == 0, ok.stdout
@@ -50,9 +51,9 @@ def test_commit_prints_the_window_and_reveal_keeps_to_it(cli, subnet):
     late_window = reveal_window(late["block"], 1, tempo)
     assert cli("localnet", "mine", str(late_window.last - head(cli))).code == 0  # the next block is past it
     expired = cli(*reveal[:-5], "--salt", ",".join(map(str, late["salt"])), "-w", "a", "--json")
-    assert expired.code == 1 and expired.json()["error"]["code"] == "commit_expired", expired.stdout
+    assert expired.code == 4 and expired.json()["error"]["code"] == "commit_expired", expired.stdout
     wrong = cli(*reveal[:-5], "--salt", "1,2,3", "-w", "a", "--json")
-    assert wrong.json()["error"]["code"] == "no_commit"
+    assert wrong.code == 4 and wrong.json()["error"]["code"] == "no_commit"
 
 
 def test_metagraph_right_after_registration_says_when_numbers_fill(cli, subnet):

@@ -130,7 +130,7 @@ def test_commit_then_reveal(wallets, net, node):
     committed = ok(cli("weights", "commit", *args))
     salt = ",".join(map(str, committed["salt"]))
     early = cli("weights", "reveal", *args, "--salt", salt)
-    assert early.code != 0 and early.json()["error"]["code"] == "reveal_too_early"
+    assert early.code == 4 and early.json()["error"]["code"] == "reveal_too_early"
     window = committed["reveal_window"]
     node.jump(window["first_block"] - 1 - node.rpc.head()["number"])  # the reveal lands in the window's first block
     ok(cli("weights", "reveal", *args, "--salt", salt))
