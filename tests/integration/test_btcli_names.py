@@ -81,6 +81,23 @@ def test_quiet_prints_the_result_only(wallets):
         assert (b.code, b.stdout, b.stderr) == (0, a.stdout, ""), args
 
 
+@pytest.mark.parametrize("flag", ["--yes", "--no_prompt"])
+def test_yes_spellings_confirm_like_y(cli, home, flag):
+    (home / "localnet").mkdir(parents=True)
+    asked = cli("localnet", "reset")  # no terminal to ask on: refused
+    assert asked.code == 2 and "pass -y" in asked.stderr
+    a, b = cli("localnet", "reset", "-y"), cli("localnet", "reset", flag)
+    assert (b.code, b.stdout) == (a.code, a.stdout) == (0, f"reset {home / 'localnet'}\n"), b.stderr
+
+
+def test_ss58_address_spelling(cli):
+    bob = Keypair.from_uri("//Bob").ss58_address
+    a = cli("wallet", "regen-coldkeypub", "--ss58", bob, "-w", "b", "--json")
+    b = cli("wallet", "regen-coldkeypub", "--ss58-address", bob, "-w", "b2", "--json")
+    assert a.code == b.code == 0, b.stdout + b.stderr
+    assert a.json()["coldkeypub"]["ss58_address"] == b.json()["coldkeypub"]["ss58_address"] == bob
+
+
 def test_underscore_command_names(cli):
     a = cli("wallet", "regen_coldkeypub", "--ss58", Keypair.from_uri("//Bob").ss58_address, "-w", "b", "--json")
     assert a.code == 0 and a.json()["coldkeypub"]["ss58_address"] == Keypair.from_uri("//Bob").ss58_address
