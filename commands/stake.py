@@ -162,16 +162,29 @@ def _transition(kind: str, origin_netuid: int, dest_netuid: int, amount: str, de
     chain = client(network)
     coldkey = wallet.coldkeypub().ss58_address
     check_position(chain, coldkey, hk, origin_netuid, value)  # the chain would move all there is instead
-    estimate = ""
+    estimate, q, limit = "", None, None
     if origin_netuid != dest_netuid:
         try:
-            sold = chain.quote_stake(origin_netuid, value, adding=False)
-            bought = chain.quote_stake(dest_netuid, Balance(sold.received), adding=True)
-            unit = Alpha if dest_netuid else Balance
-            estimate = (f": ~{Balance(sold.received)} from subnet {origin_netuid}, buying ~{unit(bought.received)} "
-                        f"on subnet {dest_netuid} (price impacts {sold.price_impact:+.3%} / {bought.price_impact:+.3%})")
-        except Unsupported:
-            pass
+            q = chain.quote_swap(origin_netuid, dest_netuid, value)
+        except Unsupported:  # e.g. the subtensor backend: sent unquoted, as the question says
+            estimate = f": no quote from this {chain.kind} node" + \
+                (", so no limit price either (--tolerance is not applied)" if kind == "swap" and tolerance is not None
+                 else "")
+    if kind == "swap" and tolerance is not None and q is not None:  # a limit on the ratio origin / destination
+        limit = int(q.ratio_before * (1 - tolerance))
+        q = chain.quote_swap(origin_netuid, dest_netuid, value, limit)
+        if not partial and q.max_at_limit is not None and q.max_at_limit < value.rao:
+            raise UsageError(f"only {(Alpha if origin_netuid else Balance)(q.max_at_limit)} of {value} moves within the limit ratio ({tolerance:.2%} "
+                             f"under {q.ratio_before / 1e9:.6f}); the call would fail SlippageTooHigh",
+                             hint="raise --tolerance, pass --partial to move what fits, or --unsafe for any price")
+    if q is not None:
+        unit = Alpha if dest_netuid else Balance
+        estimate = (f": ~{Balance(q.sold.received)} from subnet {origin_netuid}, buying ~{unit(q.bought.received)} "
+                    f"on subnet {dest_netuid} (price impacts {q.sold.price_impact:+.3%} / "
+                    f"{q.bought.price_impact:+.3%})")
+        if limit is not None:
+            estimate += (f"; limit ratio {limit / 1e9:.6f} (tolerance {tolerance:.2%}, partial fills "
+                         f"{'on' if partial else 'off'})")
     where = f"subnet {origin_netuid}" + (f" -> {dest_netuid}" if dest_netuid != origin_netuid else "")
     who = {"move": f"hotkey {hk} -> {target}", "transfer": f"coldkey -> {target} (hotkey {hk})",
            "swap": f"hotkey {hk}"}[kind]
@@ -179,10 +192,7 @@ def _transition(kind: str, origin_netuid: int, dest_netuid: int, amount: str, de
         c = chain.calls.move_stake(hk, target, origin_netuid, dest_netuid, value)
     elif kind == "transfer":
         c = chain.calls.transfer_stake(target, hk, origin_netuid, dest_netuid, value)
-    elif tolerance is not None and estimate:  # a limit on the price ratio origin / destination
-        ratio = chain.pool(origin_netuid).price * 10**9 // max(chain.pool(dest_netuid).price, 1)
-        limit = int(ratio * (1 - tolerance))
-        estimate += f"; limit ratio {limit / 1e9:.6f} (tolerance {tolerance:.2%}, partial fills {'on' if partial else 'off'})"
+    elif limit is not None:
         c = chain.calls.swap_stake_limit(hk, origin_netuid, dest_netuid, value, limit, partial)
     else:
         c = chain.calls.swap_stake(hk, origin_netuid, dest_netuid, value)
@@ -192,7 +202,8 @@ def _transition(kind: str, origin_netuid: int, dest_netuid: int, amount: str, de
     event = result.event({"move": "StakeMoved", "transfer": "StakeTransferred", "swap": "StakeSwapped"}[kind]) or {}
     added = result.event("StakeAdded") or {}
     data = {"op": kind, "hotkey": hk, "destination": target, "origin_netuid": origin_netuid,
-            "dest_netuid": dest_netuid, "amount": value, "tao": Balance(event.get("tao", 0)),
+            "dest_netuid": dest_netuid, "amount": value, "quote": q.to_json() if q else None, "limit_ratio": limit,
+            "tao": Balance(event.get("tao", 0)),
             "received": (Alpha if dest_netuid else Balance)(added.get("alpha", value.rao)), "block": result.block}
     env().result(data, lambda out: out.print(f"{kind}: {value} -> {data['received']} ({where})", markup=False))
 

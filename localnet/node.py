@@ -346,6 +346,19 @@ class Node:
         except DispatchError as exc:
             raise RpcError(-32000, exc.message, {"error": exc.name}) from None
 
+    def rpc_subtensor_quoteSwap(self, origin_netuid: Any, destination_netuid: Any, amount: Any,
+                                limit_price: Any = None) -> dict[str, Any]:
+        """Simulate ``swap_stake`` of ``amount`` alpha (rao) from one subnet to another (``staking.quote_swap``)."""
+        from localnet.runtime import DispatchError, staking
+
+        origin = _uint(origin_netuid, "origin_netuid", 1 << 16)
+        dest = _uint(destination_netuid, "destination_netuid", 1 << 16)
+        limit = None if limit_price is None else _uint(limit_price, "limit_price")
+        try:
+            return staking.quote_swap(self._view(), origin, dest, _uint(amount, "amount"), limit)
+        except DispatchError as exc:
+            raise RpcError(-32000, exc.message, {"error": exc.name}) from None
+
     def rpc_subtensor_hotkeyInfo(self, hotkey: Any) -> dict[str, Any]:
         from localnet.runtime import staking, subnets
 

@@ -25,7 +25,7 @@ from btkit.chain.interface import Calls, Chain, DevChain
 from btkit.chain.network import DEFAULT_URL, Endpoint, resolve, resolve_network
 from btkit.chain.types import (
     AxonInfo, Call, EpochSchedule, Event, Head, HotkeyInfo, Hyperparameters, Metagraph, Neuron, NodeInfo,
-    PoolInfo, Registration, StakeInfo, StakeQuote, SubmitResult, Subnet, SubnetInfo, Weights, u16_to_float, weights_to_json,
+    PoolInfo, Registration, StakeInfo, StakeQuote, SubmitResult, SwapQuote, Subnet, SubnetInfo, Weights, u16_to_float, weights_to_json,
 )
 
 # Endpoint.kind -> "module:Class" of the backend that implements ``Chain`` for it.
@@ -66,7 +66,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "AxonInfo", "BACKENDS", "Call", "Calls", "Chain", "DEFAULT_URL", "DevChain", "DispatchFailed", "Endpoint",
     "EpochSchedule", "Event", "Head", "HotkeyInfo", "Hyperparameters", "Metagraph", "Neuron", "NodeInfo",
-    "PoolInfo", "Registration", "StakeInfo", "StakeQuote", "SubmitResult", "Subnet", "SubnetInfo",
+    "PoolInfo", "Registration", "StakeInfo", "StakeQuote", "SubmitResult", "SwapQuote", "Subnet", "SubnetInfo",
     "TransactionRejected", "Unsupported", "Weights", "connect",
     "open_endpoint", "resolve", "resolve_network", "u16_to_float", "weights_to_json",
 ]

@@ -265,6 +265,14 @@ class Chain(abc.ABC):
         ``ChainRejectedError`` naming the chain's error (e.g. ``Swap.PriceLimitExceeded``)."""
         raise Unsupported(f"stake quotes (dynamic TAO) are not available on this {self.kind} node ({self.url})")
 
+    def quote_swap(self, origin_netuid: int, destination_netuid: int, amount: Balance,
+                   limit_price: int | None = None) -> SwapQuote:
+        """What ``swap_stake`` of ``amount`` alpha (rao) from one subnet to another would do now, without
+        doing it; with ``limit_price`` (origin price / destination price, rao per rao) the most that moves
+        within it (``SwapQuote.max_at_limit``). Raises ``ChainRejectedError`` naming the chain's error;
+        backends that cannot quote raise ``Unsupported``."""
+        raise Unsupported(f"swap quotes (dynamic TAO) are not available on this {self.kind} node ({self.url})")
+
     @abc.abstractmethod
     def hotkey_info(self, hotkey: str) -> HotkeyInfo:
         """Owner, take and registrations of ``hotkey``."""

@@ -19,7 +19,7 @@ from btkit.chain.network import DEFAULT_URL
 from btkit.chain.types import (
     GATEWAY_MARK, AxonInfo, Call, EpochSchedule, Event, Governance, Head, HotkeyInfo, Hyperparameters, Metagraph,
     Neuron, NodeInfo, PoolInfo, Proposal, Registration, SenateMember, StakeInfo, StakeQuote, SubmitResult, Subnet,
-    SubnetInfo, Wait, Weights,
+    SubnetInfo, SwapQuote, Wait, Weights,
 )
 from btkit.errors import BtkitError, NodeUnreachableError, UsageError
 from btkit.extrinsic import build_signed, extrinsic_hash
@@ -258,6 +258,12 @@ def _pool(raw: dict[str, Any]) -> PoolInfo:
                     pending_alpha=Alpha(raw["pending_alpha"]), stable=raw["stable"])
 
 
+def _stake_quote(q: dict[str, Any], netuid: int, adding: bool, amount: int) -> StakeQuote:
+    return StakeQuote(netuid=netuid, adding=adding, amount=amount, paid_in=q["paid_in"], fee=q["fee"],
+                      received=q["received"], price_before=q["price_before"], price_after=q["price_after"],
+                      price_impact=q["price_impact"], slippage=q["slippage"], max_at_limit=q.get("max_at_limit"))
+
+
 def _neuron(raw: dict[str, Any], netuid: int) -> Neuron:
     axon = raw.get("axon")
     unit = Alpha if netuid else Balance  # a subnet's stake and epoch emission are its alpha (dynamic TAO)
@@ -322,9 +328,15 @@ class LocalnetChain(Chain, DevChain):
 
     def quote_stake(self, netuid: int, amount: Balance, adding: bool, limit_price: int | None = None) -> StakeQuote:
         q = self.rpc.call("subtensor_quoteStake", netuid, amount.rao, adding, limit_price)
-        return StakeQuote(netuid=netuid, adding=adding, amount=amount.rao, paid_in=q["paid_in"], fee=q["fee"],
-                          received=q["received"], price_before=q["price_before"], price_after=q["price_after"],
-                          price_impact=q["price_impact"], slippage=q["slippage"], max_at_limit=q.get("max_at_limit"))
+        return _stake_quote(q, netuid, adding, amount.rao)
+
+    def quote_swap(self, origin_netuid: int, destination_netuid: int, amount: Balance,
+                   limit_price: int | None = None) -> SwapQuote:
+        q = self.rpc.call("subtensor_quoteSwap", origin_netuid, destination_netuid, amount.rao, limit_price)
+        sold = _stake_quote(q["sold"], origin_netuid, False, amount.rao)
+        return SwapQuote(origin_netuid, destination_netuid, amount.rao, sold,
+                         _stake_quote(q["bought"], destination_netuid, True, sold.received), q["ratio_before"],
+                         q.get("max_at_limit"))
 
     def hotkey_info(self, hotkey: str) -> HotkeyInfo:
         return self.hotkey_infos([hotkey])[0]

@@ -288,6 +288,33 @@ class StakeQuote:
         return out
 
 
+@dataclass(frozen=True)
+class SwapQuote:
+    """What moving ``amount`` alpha (rao) from ``origin_netuid`` to ``destination_netuid`` (``swap_stake``)
+    would do now, not done: ``sold`` (the origin pool) then ``bought`` (the destination pool, with what
+    ``sold`` received); ``ratio_before`` = origin price / destination price in rao per rao (10^9 = equal
+    prices), the unit of ``swap_stake_limit``'s ``limit_price``; ``max_at_limit``: with a limit ratio,
+    the most alpha that moves within it (subtensor ``get_max_amount_move``)."""
+
+    origin_netuid: int
+    destination_netuid: int
+    amount: int
+    sold: StakeQuote
+    bought: StakeQuote
+    ratio_before: int
+    max_at_limit: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        from btkit.units import Alpha
+
+        out = {"origin_netuid": self.origin_netuid, "destination_netuid": self.destination_netuid,
+               "amount": (Alpha if self.origin_netuid else Balance)(self.amount), "sold": self.sold.to_json(),
+               "bought": self.bought.to_json(), "ratio_before": self.ratio_before}
+        if self.max_at_limit is not None:
+            out["max_at_limit"] = (Alpha if self.origin_netuid else Balance)(self.max_at_limit)
+        return out
+
+
 @dataclass(frozen=True, kw_only=True)
 class Hyperparameters:
     """A subnet's hyperparameters, by subtensor's names (``SubtensorModule`` storage / ``AdminUtils.sudo_set_*``).

@@ -465,6 +465,27 @@ def quote(state: Overlay, netuid: int, amount: int, adding: bool, limit_price: i
     return out
 
 
+def quote_swap(state: Overlay, origin: int, dest: int, alpha: int, limit_price: int | None = None) -> dict:
+    """What ``swap_stake`` of ``alpha`` (rao) from ``origin`` to ``dest`` would do now, without doing it:
+    ``sold`` (``quote`` of the unstake on ``origin``), ``bought`` (``quote`` of staking what it received
+    on ``dest``), ``ratio_before`` (origin price / destination price, rao per rao) and with
+    ``limit_price`` ``max_at_limit``: the most alpha ``swap_stake_limit`` moves within it
+    (``max_amount_move``; 0 when nothing fits). Raises ``DispatchError``."""
+    for netuid in (origin, dest):
+        _require_subnet(state, netuid)
+    sold = quote(state, origin, alpha, False)
+    bought = quote(state, dest, sold["received"], True)
+    dest_price = swap.price_rao(state, dest)
+    out = {"origin_netuid": origin, "destination_netuid": dest, "input": alpha, "sold": sold, "bought": bought,
+           "ratio_before": swap.price_rao(state, origin) * 10**9 // dest_price if dest_price else 0}
+    if limit_price is not None:
+        try:
+            out["max_at_limit"] = swap.max_amount_move(state, origin, dest, limit_price)
+        except DispatchError:
+            out["max_at_limit"] = 0
+    return out
+
+
 def pool_info(state: Overlay, netuid: int) -> dict:
     """A subnet's pool for queries: reserves, price (rao per alpha), moving price, last block's emission."""
     from localnet.runtime import coinbase

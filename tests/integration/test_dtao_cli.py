@@ -42,9 +42,17 @@ def test_stake_commands_in_alpha(cli, start_node, home):
     assert r.json()["tao"]["rao"] > 10 * TAO  # the price is above 1 TAO per alpha
     assert r.json()["fee"]["alpha"] and r.json()["quote"]["received"]["tao"]  # an unstake's fee is in alpha
     h2 = Keypair.from_uri("//Alice//h2").ss58_address
+    head = node.client.head()["number"]
     r = cli("stake", "swap", "--origin-netuid", "1", "--dest-netuid", "2", "-a", "5", "-w", "alice", "-H", "h1", "-y",
-            "--json", *net)  # both prices move: the ratio falls more than the default 0.5%
-    assert r.code == 4 and "SlippageTooHigh" in r.json()["error"]["message"]
+            "--json", *net)  # both prices move: the ratio falls more than the default 0.5%, refused before sending
+    err = r.json()["error"]
+    assert r.code == 2 and "SlippageTooHigh" in err["message"] and "moves within the limit ratio" in err["message"], err
+    assert "--partial" in err["hint"] and node.client.head()["number"] == head  # nothing sent (instant mining)
+    r = cli("stake", "swap", "--origin-netuid", "1", "--dest-netuid", "2", "-a", "5", "--partial", "-w", "alice",
+            "-H", "h1", "-y", "--json", *net)
+    assert r.code == 0, r.stdout + r.stderr
+    swapped = r.json()
+    assert 0 < swapped["quote"]["max_at_limit"]["rao"] < 5 * TAO and swapped["limit_ratio"] > 0, swapped
     for args in (("swap", "--origin-netuid", "1", "--dest-netuid", "2", "-a", "5", "--tolerance", "0.05"),
                  ("move", "--origin-netuid", "1", "-a", "5", "--dest", h2),
                  ("transfer", "--origin-netuid", "1", "--dest-netuid", "0", "-a", "5", "--dest",
