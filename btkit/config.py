@@ -110,14 +110,21 @@ def load(env: Mapping[str, str] | None = None) -> Config:
 
 def set_value(key: str, value: str, env: Mapping[str, str] | None = None) -> Path:
     """Write one key into the config file (atomically); returns the file path."""
+    return set_values({key: value}, env)
+
+
+def set_values(values: Mapping[str, str], env: Mapping[str, str] | None = None) -> Path:
+    """Write keys into the config file in one atomic write, all checked first (``ConfigError``:
+    nothing is written); returns the file path."""
     from keystore.fs import atomic_write
 
-    if key not in KEYS:
-        raise ConfigError(f"unknown config key {key!r}", hint=f"known keys: {', '.join(KEYS)}")
-    validate(key, value)
+    for key, value in values.items():
+        if key not in KEYS:
+            raise ConfigError(f"unknown config key {key!r}", hint=f"known keys: {', '.join(KEYS)}")
+        validate(key, value)
     path = config_path(env)
     current = read_file(path)
-    current[key] = value
+    current.update(values)
     atomic_write(path, _dump_toml(current).encode(), mode=0o644)
     return path
 

@@ -98,6 +98,23 @@ def test_ss58_address_spelling(cli):
     assert a.json()["coldkeypub"]["ss58_address"] == b.json()["coldkeypub"]["ss58_address"] == bob
 
 
+def test_config_set_with_btcli_flags(cli, home):
+    """btcli's `config set --wallet-name X --network Y`: the same settings as `config set KEY VALUE`."""
+    assert cli("config", "set", "wallet.name", "alice").code == 0
+    assert cli("config", "set", "network", "http://10.0.0.5:9944").code == 0
+    ours = cli("config", "show", "--json").json()
+    (home / "config.toml").unlink()
+    r = cli("config", "set", "--wallet.name", "alice", "--subtensor.network", "http://10.0.0.5:9944", "--json")
+    assert r.code == 0, r.stdout + r.stderr
+    assert r.json()["settings"] == {"wallet.name": "alice", "network": "http://10.0.0.5:9944"}
+    assert cli("config", "show", "--json").json() == ours
+    # checked before anything is written: a bad network leaves the good wallet name unwritten too
+    bad = cli("config", "set", "--wallet_name", "bob", "--network", "nowhere", "--json")
+    assert bad.code != 0 and "nowhere" in bad.json()["error"]["message"]
+    assert cli("config", "show", "--json").json() == ours
+    assert cli("config", "set", "--json").code == 2  # nothing to set
+
+
 def test_underscore_command_names(cli):
     a = cli("wallet", "regen_coldkeypub", "--ss58", Keypair.from_uri("//Bob").ss58_address, "-w", "b", "--json")
     assert a.code == 0 and a.json()["coldkeypub"]["ss58_address"] == Keypair.from_uri("//Bob").ss58_address
