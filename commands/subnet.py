@@ -71,6 +71,11 @@ SUBNET_COLUMNS = [Column("netuid", "net", align="right"), Column("n", align="rig
                   Column("owner", kind="address", drop=2)]
 
 
+def _sym(subnet) -> str:
+    """A subnet's stake is its alpha; root's (netuid 0) is TAO."""
+    return "α" if subnet.netuid else "τ"
+
+
 @app.command("list")
 def list_(network: Optional[str] = Network) -> None:
     """All subnets: price, TAO and alpha in the pool, emission per block."""
@@ -85,8 +90,8 @@ def list_(network: Optional[str] = Network) -> None:
             return
         print_table(out, SUBNET_COLUMNS, [
             [str(s.netuid), f"{s.n}/{s.max_n}", price_str(s.pool.price) if s.pool else "-",
-             tao(s.pool.tao_in) if s.pool else "-", tao(s.pool.alpha_in, symbol="α") if s.pool else "-",
-             tao(s.pool.emission_tao) if s.pool else "-", str(s.tempo), tao(s.burn), tao(s.total_stake, symbol="α"),
+             tao(s.pool.tao_in) if s.pool else "-", tao(s.pool.alpha_in, symbol=_sym(s)) if s.pool else "-",
+             tao(s.pool.emission_tao) if s.pool else "-", str(s.tempo), tao(s.burn), tao(s.total_stake, symbol=_sym(s)),
              "yes" if s.started else "no", s.owner_coldkey] for s in subnets])
 
     env().result({"subnets": [s.to_json() for s in subnets]}, human)

@@ -234,13 +234,51 @@ class Node:
 
         return Overlay(self.chain.state)
 
-    def _netuid(self, value: Any) -> int:
-        from localnet.runtime import subnets
+    def _netuid(self, value: Any, root: bool = False) -> int:
+        """A subnet that exists; with ``root`` also the root network (netuid 0), for the queries that show it."""
+        from localnet.runtime import subnets, swap
 
         netuid = _uint(value, "netuid", 1 << 16)
-        if not subnets.exists(self._view(), netuid):
+        if not (root and netuid == swap.ROOT) and not subnets.exists(self._view(), netuid):
             raise RpcError(-32000, f"subnet {netuid} does not exist", {"error": "SubNetworkDoesNotExist"})
         return netuid
+
+    # Root (netuid 0) as subtensor shows it (``migrate_create_root_network``: tempo 100, 64 uids, owner the
+    # zero account; a stable pool at 1 TAO per TAO). btkit's localnet has no ``root_register``: its
+    # members are the hotkeys with root stake, most stake first (uids in that order).
+    ROOT_TEMPO, ROOT_MAX_UIDS = 100, 64
+    ZERO_ACCOUNT = "5C4hrfjw9DjXZTzV3MwzrrAr9P1MJhSrvWGWqi1eSuyUpnhM"  # AccountId 0x00..00: SubnetOwner of root
+
+    def _root_stakes(self) -> list[tuple[str, int]]:
+        from localnet.runtime import swap
+
+        prefix = f"hk_stake:{swap.ROOT}:"
+        held = [(k[len(prefix):], int(v)) for k, v in self.chain.state.items() if k.startswith(prefix) and int(v) > 0]
+        return sorted(held, key=lambda hs: (-hs[1], hs[0]))[:self.ROOT_MAX_UIDS]
+
+    def _root_info(self) -> dict[str, Any]:
+        return {"netuid": 0, "owner_coldkey": self.ZERO_ACCOUNT, "owner_hotkey": self.ZERO_ACCOUNT,
+                "registered_at": 0, "lock": 0, "started": True, "started_at": 0}
+
+    def _root_summary(self, view) -> dict[str, Any]:
+        from localnet.runtime import staking
+
+        stakes = self._root_stakes()
+        pool = staking.pool_info(view, 0)
+        return {**self._root_info(), "n": len(stakes), "max_n": self.ROOT_MAX_UIDS, "tempo": self.ROOT_TEMPO,
+                "burn": 0, "difficulty": 0, "total_stake": sum(s for _, s in stakes),
+                "pending_emission": pool["pending_alpha"], "recycled": 0, "pool": pool}
+
+    def _root_metagraph(self, view) -> dict[str, Any]:
+        from localnet.runtime import staking, subnets
+
+        neurons = [{"uid": uid, "hotkey": hk, "coldkey": subnets.owner_of(view, hk), "stake": stake,
+                    "take": staking.take_of(view, hk), "rank": 0, "trust": 0, "consensus": 0, "incentive": 0,
+                    "dividends": 0, "vtrust": 0, "emission": 0, "permit": True, "last_update": 0,
+                    "registered_at": 0, "active": True, "pruning_score": 0, "axon": None}
+                   for uid, (hk, stake) in enumerate(self._root_stakes())]
+        return {"netuid": 0, "block": self.chain.head_number, "n": len(neurons), "neurons": neurons,
+                "subnet": self._root_info()}
 
     def _subnet_summary(self, view, netuid: int) -> dict[str, Any]:
         from localnet.runtime import staking, subnets
@@ -260,10 +298,11 @@ class Node:
         from localnet.runtime import subnets
 
         view = self._view()
-        return [self._subnet_summary(view, netuid) for netuid in subnets.netuids(view)]
+        return [self._root_summary(view)] + [self._subnet_summary(view, netuid) for netuid in subnets.netuids(view)]
 
     def rpc_subtensor_subnetInfo(self, netuid: Any) -> dict[str, Any]:
-        return self._subnet_summary(self._view(), self._netuid(netuid))
+        net = self._netuid(netuid, root=True)
+        return self._subnet_summary(self._view(), net) if net else self._root_summary(self._view())
 
     def rpc_subtensor_hyperparameters(self, netuid: Any) -> dict[str, Any]:
         from localnet.runtime import subnets
@@ -273,7 +312,9 @@ class Node:
     def rpc_subtensor_metagraph(self, netuid: Any) -> dict[str, Any]:
         from localnet.runtime import staking, subnets
 
-        view, net = self._view(), self._netuid(netuid)
+        view, net = self._view(), self._netuid(netuid, root=True)
+        if not net:
+            return self._root_metagraph(view)
         neurons = []
         for uid in range(subnets.n(view, net)):
             nn = subnets.neuron(view, net, uid)
@@ -303,9 +344,11 @@ class Node:
     def rpc_subtensor_nextEpoch(self, netuid: Any) -> dict[str, Any]:
         from localnet.runtime import emission, subnets
 
-        view, net = self._view(), self._netuid(netuid)
-        tempo = subnets.hp(view, net)["tempo"]
+        view, net = self._view(), self._netuid(netuid, root=True)
         head = self.chain.head_number
+        if not net:  # dynamic TAO runs no epoch on root
+            return {"netuid": 0, "head": head, "tempo": self.ROOT_TEMPO, "next_epoch_block": None}
+        tempo = subnets.hp(view, net)["tempo"]
         nxt = next((b for b in range(head + 1, head + tempo + 2) if emission.is_epoch_block(b, net, tempo)), None)
         return {"netuid": net, "head": head, "tempo": tempo, "next_epoch_block": nxt}
 

@@ -244,9 +244,10 @@ def _subnet(raw: dict[str, Any]) -> Subnet:
 
 def _subnet_info(raw: dict[str, Any]) -> SubnetInfo:
     base = _subnet(raw)
+    unit = Alpha if raw["netuid"] else Balance  # root (netuid 0) holds TAO
     return SubnetInfo(**{k: getattr(base, k) for k in base.__dataclass_fields__}, n=raw["n"], max_n=raw["max_n"],
                       tempo=raw["tempo"], burn=Balance(raw["burn"]), difficulty=raw["difficulty"],
-                      total_stake=Alpha(raw["total_stake"]), pending_emission=Alpha(raw["pending_emission"]),
+                      total_stake=unit(raw["total_stake"]), pending_emission=unit(raw["pending_emission"]),
                       recycled=Balance(raw["recycled"]), pool=_pool(raw["pool"]) if raw.get("pool") else None)
 
 
