@@ -166,10 +166,11 @@ def _transition(kind: str, origin_netuid: int, dest_netuid: int, amount: str, de
     if origin_netuid != dest_netuid:
         try:
             q = chain.quote_swap(origin_netuid, dest_netuid, value)
-        except Unsupported:  # e.g. the subtensor backend: sent unquoted, as the question says
-            estimate = f": no quote from this {chain.kind} node" + \
-                (", so no limit price either (--tolerance is not applied)" if kind == "swap" and tolerance is not None
+        except Unsupported:  # e.g. the subtensor backend: sent unquoted, and said so (also under -y)
+            estimate = f": unquoted, this {chain.kind} node gives no swap quote" + \
+                (" (so no limit price: --tolerance is not applied)" if kind == "swap" and tolerance is not None
                  else "")
+            env().info(f"note{estimate[1:]}")
     if kind == "swap" and tolerance is not None and q is not None:  # a limit on the ratio origin / destination
         limit = int(q.ratio_before * (1 - tolerance))
         q = chain.quote_swap(origin_netuid, dest_netuid, value, limit)

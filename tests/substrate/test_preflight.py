@@ -1,0 +1,29 @@
+"""Amounts above the free balance are refused before signing on the real subtensor runtime too
+(``btkit.chain.preflight`` reads the balance and the node's fee estimate through the interface)."""
+
+from __future__ import annotations
+
+from keystore.keys import Keypair
+from tests.substrate.conftest import TAO
+
+DAVE = Keypair.from_uri("//Dave").ss58_address
+ALICE = Keypair.from_uri("//Alice").ss58_address
+
+
+def free(si, address: str) -> int:
+    return si.query("System", "Account", [address]).value["data"]["free"]
+
+
+def test_transfer_and_stake_above_the_free_balance_are_refused_before_signing(wallets, net, node, chain_storage):
+    cli = wallets
+    before, head = free(chain_storage, DAVE), node.rpc.head()["number"]
+    whole = f"{before // TAO}.{before % TAO:09d}"  # all of it: the fee and the existential deposit do not fit
+    for args, says in ((["wallet", "transfer", "--dest", ALICE, "-a", whole], "the transfer needs"),
+                       (["stake", "add", "--netuid", "0", "-a", str(before // TAO + 1)], "staking τ")):
+        r = cli(*args, "-w", "dave", "-y", "--json", *net)
+        assert r.code == 2, (args, r.stdout, r.stderr)
+        err = r.json()["error"]
+        assert err["code"] == "insufficient_funds" and says in err["message"], err
+        if args[1] == "transfer":
+            assert "a fee of τ" in err["message"] and "existential deposit" in err["message"], err
+    assert free(chain_storage, DAVE) == before and node.rpc.head()["number"] == head  # nothing sent
