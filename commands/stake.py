@@ -46,7 +46,7 @@ def _stake_op(adding: bool, netuid: int, amount: Optional[str], tolerance: float
               wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network, dry_run: bool, wait_for: str,
               whole: bool = False) -> None:
     from btkit.chain import Unsupported
-    from btkit.chain.preflight import check_free_balance
+    from btkit.chain.preflight import check_free_balance, position
     from btkit.stakes import unstake_amount
     from btkit.units import Alpha, Balance
 
@@ -64,7 +64,7 @@ def _stake_op(adding: bool, netuid: int, amount: Optional[str], tolerance: float
     coldkey = wallet.coldkeypub().ss58_address
 
     def held():
-        return unit(sum(s.stake.rao for s in chain.stakes_of(coldkey) if s.hotkey == hk and s.netuid == netuid))
+        return position(chain, coldkey, hk, netuid)
 
     if adding:  # before quoting: a limit-price refusal would hide that the TAO is not there
         check_free_balance(chain, coldkey, value, f"staking {value}", chain.calls.add_stake(hk, netuid, value))

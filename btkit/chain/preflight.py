@@ -67,6 +67,12 @@ def check_free_balance(chain: Chain, coldkey: str, amount: Balance, what: str, c
     return free
 
 
+def position(chain: Chain, coldkey: str, hotkey: str, netuid: int) -> Balance:
+    """What ``coldkey`` has staked on ``hotkey`` in ``netuid``: ``Alpha`` (rao), ``Balance`` on root."""
+    unit = Alpha if netuid else Balance
+    return unit(sum(s.stake.rao for s in chain.stakes_of(coldkey) if s.hotkey == hotkey and s.netuid == netuid))
+
+
 def check_position(chain: Chain, coldkey: str, hotkey: str, netuid: int, amount: Balance) -> Balance:
     """Refuse moving, transferring, swapping or unstaking ``amount`` (rao of the subnet's alpha; TAO on
     root) from ``coldkey``'s stake on ``hotkey`` in ``netuid`` when the position is smaller: the chain
@@ -74,7 +80,7 @@ def check_position(chain: Chain, coldkey: str, hotkey: str, netuid: int, amount:
     instead (opentensor/subtensor ``staking/move_stake.rs``). Returns the position (``Alpha``, or
     ``Balance`` on root); raises ``NotEnoughFunds``."""
     unit = Alpha if netuid else Balance
-    held = unit(sum(s.stake.rao for s in chain.stakes_of(coldkey) if s.hotkey == hotkey and s.netuid == netuid))
+    held = position(chain, coldkey, hotkey, netuid)
     if amount.rao > held.rao:
         raise NotEnoughFunds("SubtensorModule.NotEnoughStakeToWithdraw",
                              f"{unit(amount.rao)} is more than the {held} staked on {hotkey} in subnet {netuid}",
