@@ -67,7 +67,7 @@ def _stake_op(adding: bool, netuid: int, amount: Optional[str], tolerance: float
         return position(chain, coldkey, hk, netuid)
 
     if adding:  # before quoting: a limit-price refusal would hide that the TAO is not there
-        check_free_balance(chain, coldkey, value, f"staking {value}", chain.calls.add_stake(hk, netuid, value))
+        check_free_balance(chain, coldkey, value, "the stake", chain.calls.add_stake(hk, netuid, value))
     else:
         value = unit(unstake_amount(held(), value, whole, f"{hk} in subnet {netuid}").rao)
     try:

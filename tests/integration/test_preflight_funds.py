@@ -17,8 +17,8 @@ POOR = Keypair.from_uri("//Poor")
 CASES = {
     "transfer": (["wallet", "transfer", "-d", ALICE.ss58_address, "-a", "3"], "the transfer needs τ3"),
     "transfer_all_keep_alive": (["wallet", "transfer", "-d", ALICE.ss58_address, "-a", "2"], "existential deposit"),
-    "stake_add": (["stake", "add", "--netuid", "NET", "-a", "3", "-H", "h"], "staking τ3"),
-    "stake_add_unsafe": (["stake", "add", "--netuid", "NET", "-a", "3", "--unsafe", "-H", "h"], "staking τ3"),
+    "stake_add": (["stake", "add", "--netuid", "NET", "-a", "3", "-H", "h"], "the stake needs τ3"),
+    "stake_add_unsafe": (["stake", "add", "--netuid", "NET", "-a", "3", "--unsafe", "-H", "h"], "the stake needs τ3"),
     "register_burn": (["register", "--netuid", "NET", "-H", "h"], "registering on subnet"),
     "subnet_create": (["subnet", "create", "-H", "h"], "creating a subnet (the lock cost)"),
     "query_pay": (["query", "--netuid", "NET", "--input", "{}", "--pay", "3"], "the payment needs τ3"),

@@ -19,7 +19,7 @@ def test_transfer_and_stake_above_the_free_balance_are_refused_before_signing(wa
     before, head = free(chain_storage, DAVE), node.rpc.head()["number"]
     whole = f"{before // TAO}.{before % TAO:09d}"  # all of it: the fee and the existential deposit do not fit
     for args, says in ((["wallet", "transfer", "--dest", ALICE, "-a", whole], "the transfer needs"),
-                       (["stake", "add", "--netuid", "0", "-a", str(before // TAO + 1)], "staking τ")):
+                       (["stake", "add", "--netuid", "0", "-a", str(before // TAO + 1)], "the stake needs τ")):
         r = cli(*args, "-w", "dave", "-y", "--json", *net)
         assert r.code == 2, (args, r.stdout, r.stderr)
         err = r.json()["error"]
