@@ -228,6 +228,18 @@ static inline v4u32 vbswap(v4u32 x) {
     return ((x & 0xffu) << 24) | ((x & 0xff00u) << 8) | ((x >> 8) & 0xff00u) | (x >> 24);
 }
 
+/* Keccak-256 of four 32-byte SHA-256 digests (st: the SHA-256 state words, one digest per lane):
+   the state is absorbed as one padded block and permuted; lanes s[0..3] hold the hashes. */
+static inline void vkeccak_digest(const v4u32 st[8], v4u64 s[25]) {
+    v4u64 zero = {0, 0, 0, 0};
+    for (int i = 0; i < 25; i++) s[i] = zero;
+    for (int i = 0; i < 4; i++)
+        s[i] = __builtin_convertvector(vbswap(st[2*i]), v4u64) | (__builtin_convertvector(vbswap(st[2*i+1]), v4u64) << 32);
+    s[4] = (v4u64){1, 1, 1, 1};
+    s[16] = (v4u64){0x8000000000000000ULL, 0x8000000000000000ULL, 0x8000000000000000ULL, 0x8000000000000000ULL};
+    keccakf4(s);
+}
+
 static inline int le_limit(const uint64_t s3, const uint64_t s2, const uint64_t s1, const uint64_t s0,
                            const uint64_t *limit) {
     uint64_t v[4] = {s0, s1, s2, s3};
@@ -283,13 +295,7 @@ int btkit_pow_solve(const uint8_t *prefix, const uint64_t *limit, uint64_t start
         vrounds(v, vw3, 0);
         for (int i = 0; i < 8; i++) st[i] += v[i];
         v4u64 s[25];
-        v4u64 zero = {0, 0, 0, 0};
-        for (int i = 0; i < 25; i++) s[i] = zero;
-        for (int i = 0; i < 4; i++)
-            s[i] = __builtin_convertvector(vbswap(st[2*i]), v4u64) | (__builtin_convertvector(vbswap(st[2*i+1]), v4u64) << 32);
-        s[4] = (v4u64){1, 1, 1, 1};
-        s[16] = (v4u64){0x8000000000000000ULL, 0x8000000000000000ULL, 0x8000000000000000ULL, 0x8000000000000000ULL};
-        keccakf4(s);
+        vkeccak_digest(st, s);
         for (int j = 0; j < 4; j++) {
             if (s[3][j] <= limit[3] && le_limit(s[3][j], s[2][j], s[1][j], s[0][j], limit)) { *found = n + j; return 1; }
         }
@@ -395,13 +401,7 @@ int btkit_pow_solve_subtensor(const uint8_t *challenge, const uint64_t *limit, u
         vrounds(v, vw, 0);
         for (int i = 0; i < 8; i++) st[i] = viv[i] + v[i];
         v4u64 s[25];
-        v4u64 zero = {0, 0, 0, 0};
-        for (int i = 0; i < 25; i++) s[i] = zero;
-        for (int i = 0; i < 4; i++)
-            s[i] = __builtin_convertvector(vbswap(st[2*i]), v4u64) | (__builtin_convertvector(vbswap(st[2*i+1]), v4u64) << 32);
-        s[4] = (v4u64){1, 1, 1, 1};
-        s[16] = (v4u64){0x8000000000000000ULL, 0x8000000000000000ULL, 0x8000000000000000ULL, 0x8000000000000000ULL};
-        keccakf4(s);
+        vkeccak_digest(st, s);
         for (int j = 0; j < 4; j++) {
             if (be_le_limit(s[0][j], s[1][j], s[2][j], s[3][j], limit)) { *found = n + j; return 1; }
         }
