@@ -68,7 +68,8 @@ def wait_ready(proc: subprocess.Popen, ready_fd: int, timeout: float, log_path: 
 
     No polling: the child's readiness (or its death, which closes the pipe) wakes the wait at once.
     Raises ``ProcessError`` if the pipe closes before a full line (the child exited or gave up), or
-    after ``timeout`` seconds (the child is then stopped).
+    after ``timeout`` seconds (the child is then stopped). On Ctrl-C (KeyboardInterrupt) the child
+    is stopped and the interrupt re-raised, so an interrupted start leaves no process.
     """
     deadline = time.monotonic() + timeout
     line = b""
@@ -88,6 +89,9 @@ def wait_ready(proc: subprocess.Popen, ready_fd: int, timeout: float, log_path: 
                 raise ProcessError(f"the {what} exited with code {code} before it was ready: {log_tail(log_path)}",
                                    hint=f"full log: {log_path}")
             line += chunk
+    except KeyboardInterrupt:  # Ctrl-C before ready: the child (detached, its own session) goes too
+        stop(proc.pid, marker=None)
+        raise
     finally:
         os.close(ready_fd)
     return line
