@@ -37,6 +37,19 @@ def accounts_and_sudo() -> dict[str, Any]:
     return {"System": {"Account": accounts}, "Sudo": {"Key": sudo}}
 
 
+def triumvirate() -> dict[str, Any]:
+    """//Alice (the sudo key) as the whole triumvirate, the proposing body of btkit's dev profile.
+
+    Both stores subtensor keeps it in: ``Triumvirate.Members`` (pallet_collective: who may propose and
+    close) and ``TriumvirateMembers.Members`` (pallet_membership, which feeds it); runtime/src/lib.rs at
+    e2b8367b8. Runtimes after f5e11478a have neither pallet (the caller skips them there).
+    """
+    from localnet.genesis import DEV_ACCOUNTS, SUDO_URI
+
+    alice = next(address for uri, address, _ in DEV_ACCOUNTS if uri == SUDO_URI)
+    return {"Triumvirate": {"Members": [alice]}, "TriumvirateMembers": {"Members": [alice]}}
+
+
 def relaxed_limits() -> dict[str, Any]:
     """Rate limits that block local work, set to none (0 blocks) or to many registrations.
 

@@ -99,6 +99,10 @@ def prepare(rpc: chopsticks.Rpc, config: EngineConfig) -> dict:
             break
         head = rpc.new_blocks(1)
     rpc.set_storage(subtensor_dev.accounts_and_sudo())
+    try:
+        rpc.set_storage(subtensor_dev.triumvirate())
+    except chopsticks.ChopsticksError as exc:  # a runtime without the governance pallets (finney today)
+        log(f"no triumvirate to seat //Alice in: {exc}")
     if not config.mainnet_limits:
         rpc.set_storage(subtensor_dev.relaxed_limits())
     return head

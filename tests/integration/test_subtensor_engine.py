@@ -78,6 +78,14 @@ def test_dev_accounts_funded_sudo_alice_limits_relaxed(subtensor_node):
     assert sub.query(("SubtensorModule", "TargetRegistrationsPerInterval"), [1]) == 256
 
 
+
+def test_alice_is_the_triumvirate_so_governance_works_out_of_the_box(subtensor_node, cli):
+    """The fixture's triumvirate is keys nobody holds: without //Alice seated, `governance propose
+    -w alice` on a fresh engine failed Triumvirate.NotMember (issue #16's dev profile: //Alice)."""
+    r = cli("governance", "senate", "--json", "--network", subtensor_node.ws_url)
+    assert r.code == 0, r.stderr
+    assert r.json()["triumvirate"] == [ALICE]
+
 def test_bridge_answers_what_chopsticks_does_not(subtensor_node):
     url = subtensor_node.url
     nonce = _post(url, "account_nextIndex", ALICE)
