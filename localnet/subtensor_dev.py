@@ -37,17 +37,28 @@ def accounts_and_sudo() -> dict[str, Any]:
     return {"System": {"Account": accounts}, "Sudo": {"Key": sudo}}
 
 
-def triumvirate() -> dict[str, Any]:
-    """//Alice (the sudo key) as the whole triumvirate, the proposing body of btkit's dev profile.
+# The spec-218 fixture's senate (raonet's genesis SenateMembers): these dev accounts as hotkeys, owned
+# by no coldkey, so SubtensorModule.vote refused them NonAssociatedColdKey.
+SENATE_URIS = ("//Dave", "//Eve", "//Ferdie")
 
-    Both stores subtensor keeps it in: ``Triumvirate.Members`` (pallet_collective: who may propose and
-    close) and ``TriumvirateMembers.Members`` (pallet_membership, which feeds it); runtime/src/lib.rs at
-    e2b8367b8. Runtimes after f5e11478a have neither pallet (the caller skips them there).
+
+def governance() -> dict[str, Any]:
+    """A body that can decide on a fresh engine: //Alice (the sudo key) is the whole triumvirate, and
+    each senate dev account owns itself as a hotkey, so `governance vote -w W -H H` with the coldkey
+    and hotkey both restored from //Dave (//Eve, //Ferdie) votes its seat.
+
+    Stores: ``Triumvirate.Members`` (pallet_collective: who may propose and close),
+    ``TriumvirateMembers.Members`` (pallet_membership, which feeds it), ``SubtensorModule.Owner``
+    (hotkey -> coldkey, checked by ``do_vote_root``); runtime/src/lib.rs and
+    pallets/subtensor/src/subnets/senate.rs at e2b8367b8. Runtimes after f5e11478a have no triumvirate
+    (the caller skips this there: chopsticks refuses the unknown pallet).
     """
     from localnet.genesis import DEV_ACCOUNTS, SUDO_URI
 
-    alice = next(address for uri, address, _ in DEV_ACCOUNTS if uri == SUDO_URI)
-    return {"Triumvirate": {"Members": [alice]}, "TriumvirateMembers": {"Members": [alice]}}
+    address = {uri: addr for uri, addr, _ in DEV_ACCOUNTS}
+    alice = address[SUDO_URI]
+    return {"Triumvirate": {"Members": [alice]}, "TriumvirateMembers": {"Members": [alice]},
+            "SubtensorModule": {"Owner": [[[address[uri]], address[uri]] for uri in SENATE_URIS]}}
 
 
 def relaxed_limits() -> dict[str, Any]:

@@ -100,9 +100,9 @@ def prepare(rpc: chopsticks.Rpc, config: EngineConfig) -> dict:
         head = rpc.new_blocks(1)
     rpc.set_storage(subtensor_dev.accounts_and_sudo())
     try:
-        rpc.set_storage(subtensor_dev.triumvirate())
+        rpc.set_storage(subtensor_dev.governance())
     except chopsticks.ChopsticksError as exc:  # a runtime without the governance pallets (finney today)
-        log(f"no triumvirate to seat //Alice in: {exc}")
+        log(f"no governance pallets to seat //Alice and the senate in: {exc}")
     if not config.mainnet_limits:
         rpc.set_storage(subtensor_dev.relaxed_limits())
     return head

@@ -82,3 +82,25 @@ def test_propose_vote_close_on_the_real_pallets(governed, node, net):
     assert closed["outcome"] == "disapproved" and (closed["yes"], closed["no"]) == (1, 2)
     assert tempo(cli, net, netuid) == 77
     assert ok(cli("governance", "list", "--json", *net))["proposals"] == []
+
+
+def test_a_fresh_engine_can_pass_a_proposal_without_storage_tricks(wallets, node, net):
+    """What a user of `localnet up --engine subtensor` has: //Alice proposes and closes, the fixture's
+    senate (//Dave, //Eve, //Ferdie as hotkeys) votes with wallets restored from their URIs. Before,
+    nobody could propose (NotMember) and no senator could vote (NonAssociatedColdKey)."""
+    cli = wallets
+    netuid = create_subnet(cli, net, node)
+    senate = ok(cli("governance", "senate", "--json", *net))
+    seats = [m["hotkey"] for m in senate["senate"]]
+    voters = [uri for uri in ("//Dave", "//Eve", "//Ferdie") if Keypair.from_uri(uri).ss58_address in seats]
+    assert senate["triumvirate"] == [ALICE] and len(voters) == 3
+    for uri in voters:
+        name = f"seat{uri[2:].lower()}"
+        assert cli("wallet", "regen-coldkey", "--uri", uri, "--no-use-password", "-w", name).code == 0
+        assert cli("wallet", "regen-hotkey", "--uri", uri, "-w", name, "-H", "seat").code == 0
+    motion = propose(cli, net, netuid, 66)
+    for uri in voters[:motion["threshold"]]:
+        ok(cli("governance", "vote", motion["hash"], "--aye", "-w", f"seat{uri[2:].lower()}", "-H", "seat", "-y",
+               "--json", *net))
+    closed = ok(cli("governance", "close", motion["hash"], "-w", "alice", "-y", "--json", *net))
+    assert closed["outcome"] == "approved" and tempo(cli, net, netuid) == 66
