@@ -220,6 +220,13 @@ def run(config: EngineConfig, argv: list[str]) -> int:
                                                ws="websockets-sansio", lifespan="on", log_level="warning",
                                                access_log=False, timeout_graceful_shutdown=2))
 
+        async def watch_chopsticks() -> None:
+            """chopsticks gone (killed, crashed): stop serving a bridge to nothing, so the engine exits."""
+            while proc.poll() is None:
+                await asyncio.sleep(0.5)
+            log(f"error: chopsticks exited with code {proc.returncode}; stopping (its log is above)")
+            server.should_exit = True
+
         async def serve() -> None:
             task = asyncio.create_task(server.serve(sockets=[sock]))
             while not server.started and not task.done():
@@ -230,9 +237,11 @@ def run(config: EngineConfig, argv: list[str]) -> int:
                 signal_ready(config.ready_fd, record)
                 log(f"subtensor engine ready at {url} (chopsticks {upstream}, head #{head['number']}, "
                     f"{time.monotonic() - started:.1f} s)")
+            watch = asyncio.create_task(watch_chopsticks())
             try:
                 await task
             finally:
+                watch.cancel()
                 for t in engine.tasks:
                     t.cancel()
 

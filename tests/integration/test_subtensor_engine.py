@@ -188,6 +188,20 @@ def test_up_two_side_by_side_status_logs_down_no_orphan(cli, tmp_path):
     assert r.code == 3
 
 
+
+def test_engine_exits_when_its_chopsticks_dies(tmp_path):
+    """A dead chopsticks left the engine serving a bridge to nothing: `localnet status` said
+    "running" then failed exit 1 ("chopsticks refused chain_getHeader"). The engine now exits."""
+    require()
+    node = SubtensorNode(tmp_path / "n")
+    try:
+        os.kill(node.info["chopsticks_pid"], signal.SIGKILL)
+        assert _gone(node.info["pid"]), "the engine outlived its chopsticks"
+        assert not (tmp_path / "n" / "node.json").exists()
+        assert "chopsticks exited" in (tmp_path / "n" / "node.log").read_text()
+    finally:
+        node.stop()
+
 def test_fork_finds_upstream_state_and_leaves_it_alone(cli, tmp_path):
     """Acceptance 2: a "live" chain (fixture under chopsticks) changed, forked, changed again."""
     require()
