@@ -138,6 +138,36 @@ class Source:
         return args + (["--block", str(self.block)] if self.block is not None else [])
 
 
+PROBE_TIMEOUT = 10.0  # seconds for a fork's endpoint to answer one request
+
+
+def probe(endpoint: str, timeout: float = PROBE_TIMEOUT) -> None:
+    """Check that a node answers ``chain_getHeader`` at a fork's ``endpoint`` (ws(s):// or http(s)://)
+    before chopsticks is started on it: chopsticks retries an unreachable endpoint until the engine's
+    ready timeout (60 s, silently). Raises NodeUnreachableError (exit 3) after at most ``timeout`` s."""
+    import json
+
+    from websockets.exceptions import WebSocketException
+    from websockets.sync.client import connect
+
+    from btkit.chain.subtensor.connection import websocket_url
+    from btkit.errors import NodeUnreachableError
+
+    url = websocket_url(endpoint)
+    try:
+        with connect(url, open_timeout=timeout, close_timeout=1, max_size=None) as ws:
+            ws.send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "chain_getHeader", "params": []}))
+            reply = json.loads(ws.recv(timeout=timeout))
+    except (OSError, TimeoutError, WebSocketException, ValueError) as exc:
+        reason = str(exc) or type(exc).__name__
+    else:
+        if isinstance(reply, dict) and "result" in reply:
+            return
+        reason = f"unexpected answer: {str(reply)[:200]}"
+    raise NodeUnreachableError(f"cannot fork {endpoint}: no Substrate node answers there ({reason})",
+                               hint="check the URL and your network; --chain-spec FILE runs offline")
+
+
 def start(source: Source, log_path: Path, build_block_mode: str = "Manual", host: str = "127.0.0.1",
           timeout: float = READY_TIMEOUT) -> tuple[subprocess.Popen, str]:
     """Start chopsticks on a free port, attached (it dies with this process); returns (Popen, http URL).

@@ -50,9 +50,12 @@ def up(config: EngineConfig, detached: bool = True) -> tuple[dict[str, Any], Any
 
     chopsticks is found or installed here, in the caller's terminal (npm's progress, the Node.js
     error), before the engine process starts. Raises ChopsticksMissing without Node.js >= 20,
-    ProcessError when the engine exits first or is not ready within its timeout.
+    ProcessError when the engine exits first or is not ready within its timeout,
+    NodeUnreachableError (exit 3, within ``chopsticks.PROBE_TIMEOUT``) when a fork's endpoint does not answer.
     """
     chopsticks.executable()
+    if config.source.endpoint is not None:
+        chopsticks.probe(config.source.endpoint)
     return control.up(config, detached=detached)
 
 

@@ -255,6 +255,18 @@ def test_bad_engine_flags_are_usage_errors(cli, tmp_path):
     assert r.code == 2 and "--engine subtensor" in r.json()["error"]["message"]
 
 
+
+def test_fork_of_an_unreachable_endpoint_fails_fast_exit_3(cli, tmp_path):
+    """Offline `--fork finney` (or a dead URL) waited the 60 s ready timeout in silence, then exit 1."""
+    require()
+    started = time.monotonic()
+    r = cli("--json", "localnet", "up", "--engine", "subtensor", "--fork", "ws://127.0.0.1:1", "--port", "0",
+            "--data-dir", str(tmp_path), timeout=50)
+    assert r.code == 3, r.stdout + r.stderr
+    assert "cannot fork ws://127.0.0.1:1" in r.json()["error"]["message"]
+    assert time.monotonic() - started < 15
+    assert not (tmp_path / "node.json").exists()
+
 def test_without_node_the_error_names_nodejs(cli, tmp_path):
     r = cli("--json", "localnet", "up", "--engine", "subtensor", "--chain-spec", str(Path(__file__)),
             "--data-dir", str(tmp_path), env={"PATH": str(tmp_path), "BTKIT_CHOPSTICKS": ""})
