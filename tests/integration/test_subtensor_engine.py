@@ -256,6 +256,32 @@ def test_bad_engine_flags_are_usage_errors(cli, tmp_path):
 
 
 
+
+def test_ctrl_c_while_waiting_for_inclusion_says_it_may_still_be_included(cli, tmp_path):
+    """Ctrl-C once a transfer is in the node's pool said only "interrupted": a user would send it again
+    and pay twice. Now: exit 130, the extrinsic's hash and "it may still be included"."""
+    require()
+    assert cli("wallet", "regen-coldkey", "--uri", "//Alice", "--no-use-password", "-w", "alice").code == 0
+    node = SubtensorNode(tmp_path / "n", mining="manual")  # nothing is included until we mine
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "btkit", "wallet", "transfer", "-w", "alice", "--dest",
+                                 DEV_ACCOUNTS[1][1], "--amount", "1", "-y", "--json", "--network", node.ws_url],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                cwd=Path(__file__).resolve().parents[2])
+        deadline = time.monotonic() + 30
+        while not node.rpc("author_pendingExtrinsics") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert node.rpc("author_pendingExtrinsics"), "the transfer never reached the pool"
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 130, out + err
+        error = json.loads(out)["error"]
+        assert error["code"] == "interrupted" and "may still be included" in error["hint"]
+        assert "interrupted while waiting for 0x" in error["message"]
+    finally:
+        node.stop()
+
 def test_fork_of_an_unreachable_endpoint_fails_fast_exit_3(cli, tmp_path):
     """Offline `--fork finney` (or a dead URL) waited the 60 s ready timeout in silence, then exit 1."""
     require()

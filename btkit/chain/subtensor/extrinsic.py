@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from btkit.chain.subtensor.events import event, module_error
 from btkit.chain.types import SubmitResult
 from btkit.chain.errors import TransactionRejected
-from btkit.errors import NodeUnreachableError
+from btkit.errors import BtkitError, ExitCode, NodeUnreachableError
 from btkit.units import Balance
 
 if TYPE_CHECKING:
@@ -69,6 +69,15 @@ def rejection(chain: "SubtensorChain", text: str) -> TransactionRejected:
     return TransactionRejected(f"rejected by the node at {chain.url}: {text}")
 
 
+def interrupted_after_send(chain: "SubtensorChain", xt_hash: str) -> BtkitError:
+    """Ctrl-C once the extrinsic was handed to the node: exit 130, with its hash and the warning that
+    it may still be included (sending it again could pay twice)."""
+    err = BtkitError(f"interrupted while waiting for {xt_hash} on {chain.url}",
+                     hint="it may still be included: check the balance or the chain before submitting it again")
+    err.exit_code, err.code = ExitCode.INTERRUPTED, "interrupted"
+    return err
+
+
 def send(chain: "SubtensorChain", xt: Any, xt_hash: str, wait: str, timeout: float) -> SubmitResult:
     from async_substrate_interface.errors import MaxRetriesExceeded, SubstrateRequestException
 
@@ -85,6 +94,8 @@ def send(chain: "SubtensorChain", xt: Any, xt_hash: str, wait: str, timeout: flo
                                             "submitting it again") from None
         except SubstrateRequestException as exc:
             raise rejection(chain, str(exc)) from None
+        except KeyboardInterrupt:  # Ctrl-C while waiting: the node may hold it already, say so
+            raise interrupted_after_send(chain, xt_hash) from None
         finally:
             si.retry_timeout = quiet_for
     if wait == "none":
