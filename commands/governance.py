@@ -14,8 +14,8 @@ import typer
 
 from btkit.errors import UsageError
 from commands._common import (
-    DryRun, Hotkey, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, env, hotkey_address,
-    hyperparameter_value, open_wallet, submit, unlock_coldkey,
+    DryRun, Hotkey, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, confirm_send, env,
+    hotkey_address, hyperparameter_value, open_wallet, submit, unlock_coldkey,
 )
 from commands._group import command_group
 
@@ -37,8 +37,12 @@ def _ref(proposal: Optional[str], option: Optional[str]) -> str:
     return ref
 
 
+def _args(call) -> str:
+    return ", ".join(f"{k}={v}" for k, v in call.args.items())
+
+
 def _proposal_line(p) -> str:
-    call = "?" if p.call is None else f"{p.call.name}({', '.join(f'{k}={v}' for k, v in p.call.args.items())})"
+    call = "?" if p.call is None else f"{p.call.name}({_args(p.call)})"
     return (f"#{p.index} {p.hash}\n  call      {call}\n  votes     {len(p.ayes)} aye, {len(p.nays)} nay "
             f"(threshold {p.threshold})\n  ends at   block {p.end}")
 
@@ -76,7 +80,9 @@ def propose(
     duration = gov.motion_duration if duration is None else duration
     length = chain.proposal_length(inner)
     kp = unlock_coldkey(open_wallet(wallet_path, wallet_name), password_file)
-    result = submit(chain, kp, chain.calls.propose(inner, length, duration), "propose", dry_run, wait_for)
+    motion = chain.calls.propose(inner, length, duration)
+    confirm_send(chain, kp.ss58_address, motion, f"Propose {inner.name}({_args(inner)}) for {duration} blocks?", dry_run)
+    result = submit(chain, kp, motion, "propose", dry_run, wait_for)
     ev = result.event("Proposed")
     data = {"hash": ev["proposal_hash"], "index": ev["proposal_index"], "threshold": ev["threshold"],
             "call": inner.to_json(), "duration": duration, "proposer": kp.ss58_address, "block": result.block}
@@ -102,7 +108,10 @@ def vote(
     chain = client(network)
     p = chain.governance().proposal(_ref(proposal, proposal_opt))
     kp = unlock_coldkey(wallet, password_file)
-    result = submit(chain, kp, chain.calls.senate_vote(senator, p.hash, p.index, aye), "vote", dry_run, wait_for)
+    ballot = chain.calls.senate_vote(senator, p.hash, p.index, aye)
+    confirm_send(chain, kp.ss58_address, ballot, f"Vote {'aye' if aye else 'nay'} on #{p.index} {p.hash} as senator "
+                 f"{senator}?", dry_run)
+    result = submit(chain, kp, ballot, "vote", dry_run, wait_for)
     ev = result.event("Voted")
     data = {"hash": p.hash, "index": p.index, "hotkey": senator, "approve": aye, "yes": ev["yes"], "no": ev["no"],
             "block": result.block}
@@ -121,7 +130,10 @@ def close(
     chain = client(network)
     p = chain.governance().proposal(_ref(proposal, proposal_opt))
     kp = unlock_coldkey(open_wallet(wallet_path, wallet_name), password_file)
-    result = submit(chain, kp, chain.calls.close(p.hash, p.index, p.length), "close", dry_run, wait_for)
+    closing = chain.calls.close(p.hash, p.index, p.length)
+    confirm_send(chain, kp.ss58_address, closing, f"Close #{p.index} {p.hash} ({len(p.ayes)} aye, {len(p.nays)} nay)?",
+                 dry_run)
+    result = submit(chain, kp, closing, "close", dry_run, wait_for)
     closed = result.event("Closed")
     executed = next((e.data for e in result.events if (e.pallet, e.name) == ("Triumvirate", "Executed")), None)
     outcome = "approved" if executed is not None else "disapproved"

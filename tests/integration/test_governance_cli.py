@@ -159,3 +159,19 @@ def test_localnet_vote_weight_stake(cli, home):
         assert gov["motion_duration"] == 100
     finally:
         cli("localnet", "down")
+
+
+def test_propose_vote_close_ask_before_signing(cli, start_node, home):
+    """They sent at once (a fee, a motion) without the confirmation every other transaction asks for:
+    without -y (and no terminal) each is refused before signing, and nothing changes."""
+    node = start_node("instant")
+    net = setup(cli, node)
+    p = propose(cli, net, 77)
+    before = cli("governance", "show", p["hash"], "--json", *net).json()
+    for args in (("governance", "propose", "--netuid", "1", "--param", "tempo", "--value", "78", "-w", "alice"),
+                 ("governance", "vote", p["hash"], "--aye", "-w", "bob", "-H", "s0"),
+                 ("governance", "close", p["hash"], "-w", "alice")):
+        r = cli(*args, *net)
+        assert r.code == 2 and "confirmation" in r.stderr, (args, r.code, r.stdout, r.stderr)
+    assert cli("governance", "show", p["hash"], "--json", *net).json() == before
+    assert [x["hash"] for x in cli("governance", "list", "--json", *net).json()["proposals"]] == [p["hash"]]
