@@ -247,6 +247,36 @@ PowDevice = typer.Option("native", "--device", help="native (C kernel on all cor
 PowTimeout = typer.Option(600.0, "--timeout", help="Give up after S seconds.")
 
 
+POW_TRIES = 3
+
+
+def pow_submit(chain, keypair, prefix_for, difficulty_for, call_for, what: str, device: str, processes,
+               timeout: float, dry_run: bool = False, wait: str = "inclusion"):
+    """Solve a proof of work and submit ``call_for(solution)``; solve again (up to ``POW_TRIES`` times)
+    when the seal's window closed before inclusion.
+
+    A seal is only valid for a few blocks after its work block (subtensor's ``do_registration``:
+    ``InvalidWorkBlock``); a solve that ends late, or a slow inclusion, would otherwise waste the work.
+    The window is checked again right before signing, so a stale seal is never sent.
+    Returns ``(SubmitResult, Solution, solver name)``; raises ``DispatchFailed`` for any other error.
+    """
+    from btkit.chain import DispatchFailed
+
+    for attempt in range(POW_TRIES):
+        solution, solver_name = run_pow(chain, prefix_for, difficulty_for, device, processes, timeout)
+        if chain.block_number() - solution.work_block > chain.pow_refresh_after and attempt < POW_TRIES - 1:
+            env().info(f"the seal's window closed while the solver stopped; solving again "
+                       f"(try {attempt + 2} of {POW_TRIES})")
+            continue
+        try:
+            return submit(chain, keypair, call_for(solution), what, dry_run, wait), solution, solver_name
+        except DispatchFailed as exc:
+            if exc.result.error != "SubtensorModule.InvalidWorkBlock" or attempt == POW_TRIES - 1:
+                raise
+            env().info(f"the seal's window closed before inclusion; solving again (try {attempt + 2} of {POW_TRIES})")
+    raise AssertionError("unreachable")
+
+
 def run_pow(chain, prefix_for, difficulty_for, device: str, processes, timeout: float):
     """Solve with the chosen solver; always stops the workers (Ctrl-C included)."""
     import sys

@@ -9,7 +9,7 @@ import typer
 
 from commands._common import (
     DryRun, Hotkey, Netuid, Network, PasswordFile, PowDevice, PowProcesses, PowTimeout, WaitFor, WalletName, WalletPath,
-    client, confirm_quote, env, hotkey_address, open_wallet, run_pow, submit, unlock_coldkey, unlock_hotkey,
+    client, confirm_quote, env, hotkey_address, open_wallet, pow_submit, submit, unlock_coldkey, unlock_hotkey,
 )
 from commands._group import command_group, examples_epilog
 from commands._common import max_cost as parse_max_cost
@@ -55,7 +55,6 @@ def register(
 
 def _register_pow(chain, wallet, hotkey, netuid: int, processes, device: str, timeout: float, password_file,
                   dry_run: bool, wait_for: str) -> None:
-    from btkit.chain import DispatchFailed
     from btkit.chain.preflight import check_registration
 
     hot = unlock_hotkey(wallet, hotkey, password_file)
@@ -68,16 +67,11 @@ def _register_pow(chain, wallet, hotkey, netuid: int, processes, device: str, ti
     def prefix_for(block_hash: bytes) -> bytes:
         return chain.pow_prefix(netuid, block_hash, hot.public_key, cold.public_key)
 
-    for attempt in range(3):
-        solution, solver_name = run_pow(chain, prefix_for, difficulty, device, processes, timeout)
-        try:
-            result = submit(chain, hot, chain.calls.register(netuid, solution.work_block, solution.nonce,
-                                                             solution.work, hot.ss58_address, cold.ss58_address),
-                            "register", dry_run, wait_for)
-            break
-        except DispatchFailed as exc:  # the window closed between solving and inclusion: solve again
-            if exc.result.error != "SubtensorModule.InvalidWorkBlock" or attempt == 2:
-                raise
+    result, solution, solver_name = pow_submit(
+        chain, hot, prefix_for, difficulty,
+        lambda sol: chain.calls.register(netuid, sol.work_block, sol.nonce, sol.work, hot.ss58_address,
+                                         cold.ss58_address),
+        "register", device, processes, timeout, dry_run, wait_for)
     uid = result.event("NeuronRegistered")["uid"]
     data = {"netuid": netuid, "uid": uid, "hotkey": hot.ss58_address, "coldkey": cold.ss58_address,
             "method": "pow", "nonce": solution.nonce, "work_block": solution.work_block,

@@ -13,7 +13,7 @@ from keystore.errors import KeystoreError
 from commands._common import (
     DryRun, Hotkey, Network, Overwrite, PasswordFile, PowDevice, PowProcesses, PowTimeout, WaitFor, WalletName,
     WalletPath, address, client, confirm_or_abort, confirm_send, env, hotkey_name, open_wallet, password_source,
-    run_pow, submit, unlock_coldkey, unlock_hotkey,
+    pow_submit, submit, unlock_coldkey, unlock_hotkey,
 )
 from commands._group import command_group
 
@@ -538,11 +538,10 @@ def faucet(wallet_path: Optional[Path] = WalletPath, wallet_name: Optional[str] 
     chain = client(network)
     difficulty = chain.faucet_difficulty()  # before unlocking: a chain without a faucet says so first
     kp = unlock_coldkey(wallet, password_file)
-    solution, solver_name = run_pow(chain, lambda bh: chain.pow_prefix(0, bh, kp.public_key, kp.public_key),
-                                    lambda: difficulty, device, processes, timeout)
-    with env().status("Submitting the faucet claim..."):
-        result = chain.submit(kp, chain.calls.faucet(solution.work_block, solution.nonce,
-                                                     solution.work)).raise_for_error()
+    result, solution, solver_name = pow_submit(
+        chain, kp, lambda bh: chain.pow_prefix(0, bh, kp.public_key, kp.public_key), lambda: difficulty,
+        lambda sol: chain.calls.faucet(sol.work_block, sol.nonce, sol.work), "faucet claim", device, processes,
+        timeout)
     after = chain.balance(kp.ss58_address)
     minted = Balance(int((result.event("Faucet") or {}).get("amount", 0)))  # what the chain minted
     env().result({"address": kp.ss58_address, "minted": minted, "balance": after,

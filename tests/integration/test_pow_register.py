@@ -124,28 +124,65 @@ def test_a_solve_that_outlives_the_window_restarts_on_a_fresh_block(start_node):
     from btkit.pow.cpu import MultiProcessSolver
     from btkit.pow.mine import solve
 
-    node = start_node("interval", 0.05)
+    node = start_node("interval", 0.3)  # 0.3 s blocks: the seal is submitted well inside its 5-block window
     c = node.client
     netuid = make_subnet(c)
     hot, cold = hk("slow"), BOB
 
     class Slow:
-        """The real solver, but the first calls take longer than the 5-block window."""
+        """The real solver, but the first call takes longer than the refresh point (3 blocks)."""
 
         def __init__(self, inner):
             self.inner, self.calls = inner, 0
 
         def solve(self, prefix, difficulty, start, count):
             self.calls += 1
-            if self.calls <= 2:
-                time.sleep(0.5)
+            if self.calls == 1:
+                time.sleep(1.5)
                 return None
             return self.inner.solve(prefix, difficulty, start, count)
 
     with MultiProcessSolver(2) as inner:
+        start_block = node.chain.block_number()
         sol = solve(node.chain, Slow(inner), lambda bh: pow_prefix(netuid, bh, hot.public_key, cold.public_key),
                     lambda: 1_000_000, timeout=120)
-    assert sol.refreshes >= 1
-    result = c.submit(hot, call(S, "register", netuid=netuid, block_number=sol.work_block, nonce=sol.nonce,
-                                work=sol.work, hotkey=hot.ss58_address, coldkey=cold.ss58_address))
+        assert sol.refreshes >= 1 and sol.work_block >= start_block + 3  # a fresh block, not the first one
+        result = c.submit(hot, call(S, "register", netuid=netuid, block_number=sol.work_block, nonce=sol.nonce,
+                                    work=sol.work, hotkey=hot.ss58_address, coldkey=cold.ss58_address))
     assert result.success, result.error
+
+
+@pytest.mark.parametrize("command", ["register", "faucet"])
+def test_a_seal_whose_window_closed_before_inclusion_is_solved_again(start_node, home, monkeypatch, command):
+    """Every PoW command (register --pow, wallet faucet) re-solves instead of failing with
+    InvalidWorkBlock when the window closes between the solve and the submission."""
+    import commands._common as common
+    import btkit.output
+
+    node = start_node("interval", 0.1)
+    netuid = make_subnet(node.client) if command == "register" else 0
+    real_run_pow, calls = common.run_pow, []
+
+    def late_run_pow(chain, *args, **kwargs):  # the first solve ends after its seal's window has closed
+        solution = real_run_pow(chain, *args, **kwargs)
+        calls.append(solution[0].work_block)
+        if len(calls) == 1:
+            while chain.block_number() < solution[0].work_block + 6:
+                time.sleep(0.05)
+        return solution
+
+    monkeypatch.setattr(common, "run_pow", late_run_pow)
+    monkeypatch.setattr(btkit.output, "_current", btkit.output.Environment(json=True))
+    kp = Keypair.from_uri("//Alice//late")
+    chain = node.chain
+    prefix_netuid = netuid if command == "register" else 0
+    cold = BOB if command == "register" else kp
+    call_for = ((lambda sol: chain.calls.register(netuid, sol.work_block, sol.nonce, sol.work, kp.ss58_address,
+                                                  cold.ss58_address)) if command == "register"
+                else (lambda sol: chain.calls.faucet(sol.work_block, sol.nonce, sol.work)))
+    difficulty = 1_000_000 if command == "register" else chain.faucet_difficulty()
+    result, solution, _ = common.pow_submit(
+        chain, kp, lambda bh: chain.pow_prefix(prefix_netuid, bh, kp.public_key, cold.public_key),
+        lambda: difficulty, call_for, command, "native", 2, 120)
+    assert len(calls) == 2 and solution.work_block == calls[1] > calls[0]
+    assert result.success and result.event("NeuronRegistered" if command == "register" else "Faucet")
