@@ -10,8 +10,8 @@ import typer
 from btkit.errors import UsageError
 from btkit.net.urls import host_port
 from commands._common import (
-    DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, env, open_wallet, submit,
-    unlock_hotkey,
+    DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, env,
+    hotkey_address, open_wallet, submit, unlock_hotkey,
 )
 from commands._group import command_group
 
@@ -39,7 +39,12 @@ def serve(netuid: int = Netuid, ip: str = typer.Option(..., "--ip", help="Public
         raise UsageError("--port must be between 1 and 65535")
     chain = client(network)
     serve_call = chain.calls.serve_axon(netuid, ip, port, protocol, version)  # checks the IP before unlocking
-    kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
+    from btkit.chain.preflight import check_registered, check_subnet
+
+    wallet = open_wallet(wallet_path, wallet_name)
+    check_subnet(chain, netuid)
+    check_registered(chain, netuid, hotkey_address(wallet, hotkey), "SubtensorModule.HotKeyNotRegisteredInNetwork")
+    kp = unlock_hotkey(wallet, hotkey, password_file)
     result = submit(chain, kp, serve_call, "serve_axon", dry_run, wait_for)
     env().result({"netuid": netuid, "hotkey": kp.ss58_address, "ip": ip, "port": port, "block": result.block},
                  lambda out: out.print(f"serving {host_port(ip, port)} for {kp.ss58_address} on subnet {netuid}",

@@ -46,7 +46,7 @@ def _stake_op(adding: bool, netuid: int, amount: Optional[str], tolerance: float
               wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network, dry_run: bool, wait_for: str,
               whole: bool = False) -> None:
     from btkit.chain import Unsupported
-    from btkit.chain.preflight import check_free_balance, position
+    from btkit.chain.preflight import check_free_balance, check_subnet, position
     from btkit.stakes import unstake_amount
     from btkit.units import Alpha, Balance
 
@@ -61,6 +61,7 @@ def _stake_op(adding: bool, netuid: int, amount: Optional[str], tolerance: float
     if value is not None and value.rao <= 0:
         raise UsageError("--amount must be positive")
     chain = client(network)
+    check_subnet(chain, netuid)
     coldkey = wallet.coldkeypub().ss58_address
 
     def held():
@@ -150,7 +151,7 @@ def _transition(kind: str, origin_netuid: int, dest_netuid: int, amount: str, de
                 tolerance: float | None = None, partial: bool = False) -> None:
     """move (another hotkey), transfer (another coldkey) or swap (another subnet) of alpha."""
     from btkit.chain import Unsupported
-    from btkit.chain.preflight import check_position
+    from btkit.chain.preflight import check_position, check_subnet
     from btkit.units import Alpha, Balance
 
     wallet = open_wallet(wallet_path, wallet_name)
@@ -160,6 +161,8 @@ def _transition(kind: str, origin_netuid: int, dest_netuid: int, amount: str, de
         raise UsageError("--amount must be positive")
     target = address(dest, "--dest") if dest else None
     chain = client(network)
+    for netuid in dict.fromkeys((origin_netuid, dest_netuid)):
+        check_subnet(chain, netuid)
     coldkey = wallet.coldkeypub().ss58_address
     check_position(chain, coldkey, hk, origin_netuid, value)  # the chain would move all there is instead
     estimate, q, limit = "", None, None

@@ -156,9 +156,18 @@ def set_(
 
 
 @app.command("burn-cost")
-def burn_cost(netuid: int = Netuid, network: Optional[str] = Network) -> None:
-    """What registering by burn costs now."""
-    cost = client(network).burn_cost(netuid)
+def burn_cost(netuid: Optional[int] = typer.Option(
+        None, "--netuid", help="Subnet id: its neuron registration burn [none: the subnet creation cost, as btcli]."),
+        network: Optional[str] = Network) -> None:
+    """What registering a neuron by burn costs now (--netuid N); without --netuid, what creating a subnet
+    locks, as btcli's `subnets burn-cost` shows."""
+    chain = client(network)
+    if netuid is None:
+        cost = chain.lock_cost()
+        env().result({"lock_cost": cost}, lambda out: out.print(
+            f"creating a subnet locks {cost} now (a neuron's registration burn: add --netuid N)", markup=False))
+        return
+    cost = chain.burn_cost(netuid)
     env().result({"netuid": netuid, "burn": cost}, lambda out: out.print(str(cost)))
 
 
@@ -234,9 +243,12 @@ def epoch(netuid: int = Netuid, network: Optional[str] = Network) -> None:
     record = chain.last_epoch(netuid)
     nxt = chain.next_epoch(netuid).to_json()
     if record is None:
-        env().result({"netuid": netuid, "last_epoch": None, **nxt},
-                     lambda out: out.print(f"no epoch yet on subnet {netuid}; the next is at block "
-                                           f"{nxt['next_epoch_block']}", markup=False))
+        why = (f"no epoch yet on subnet {netuid}; the next is at block {nxt['next_epoch_block']}"
+               if nxt["next_epoch_block"] is not None else
+               f"subnet {netuid} runs no epoch" + (" (the root network: under dynamic TAO its stakers earn root "
+                                                   "dividends from each subnet's epoch)" if netuid == 0 else
+                                                   " (tempo 0)"))
+        env().result({"netuid": netuid, "last_epoch": None, **nxt}, lambda out: out.print(why, markup=False))
         return
     weights = chain.weights(netuid)
     data = {"netuid": netuid, "last_epoch": record, "weights": weights_to_json(weights), **nxt}

@@ -10,8 +10,8 @@ import typer
 
 from btkit.errors import UsageError
 from commands._common import (
-    DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, env, open_wallet, submit,
-    unlock_hotkey,
+    DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, env,
+    hotkey_address, open_wallet, submit, unlock_hotkey,
 )
 from commands._group import command_group
 
@@ -54,6 +54,19 @@ def parse_weights(uids_text: str, values_text: str, raw: bool) -> tuple[list[int
     return uids, [round(f / top * 65535) for f in floats]
 
 
+def _signer(network, netuid: int, wallet_path, wallet_name, hotkey, password_file):
+    """(chain, unlocked hotkey) once the chain would take weights from it: the subnet exists, is not root,
+    and the hotkey holds a uid there (subtensor's set_weights / commit_weights checks; exit 4 before
+    unlocking, nothing sent)."""
+    from btkit.chain.preflight import check_registered, check_subnet
+
+    wallet = open_wallet(wallet_path, wallet_name)
+    chain = client(network)
+    check_subnet(chain, netuid, on_root="SubtensorModule.CanNotSetRootNetworkWeights")
+    check_registered(chain, netuid, hotkey_address(wallet, hotkey))
+    return chain, unlock_hotkey(wallet, hotkey, password_file)
+
+
 @app.command("set")
 def set_(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
          raw: bool = Raw, version_key: int = VersionKey,
@@ -62,8 +75,7 @@ def set_(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
          network: Optional[str] = Network, dry_run: bool = DryRun, wait_for: str = WaitFor) -> None:
     """Set the hotkey's weights on a subnet."""
     dests, values = parse_weights(uids, weights, raw)
-    kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
-    chain = client(network)
+    chain, kp = _signer(network, netuid, wallet_path, wallet_name, hotkey, password_file)
     result = submit(chain, kp, chain.calls.set_weights(netuid, dests, values, version_key), "set_weights",
                     dry_run, wait_for)
     env().result({"netuid": netuid, "hotkey": kp.ss58_address, "uids": dests, "weights": values,
@@ -79,9 +91,8 @@ def commit(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
            network: Optional[str] = Network, dry_run: bool = DryRun, wait_for: str = WaitFor) -> None:
     """Commit to weights; prints the salt you need for `weights reveal`."""
     dests, values = parse_weights(uids, weights, raw)
-    kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
+    chain, kp = _signer(network, netuid, wallet_path, wallet_name, hotkey, password_file)
     salt = [secrets.randbelow(65536) for _ in range(8)]
-    chain = client(network)
     digest = chain.commit_hash(kp.ss58_address, netuid, dests, values, salt, version_key)
     result = submit(chain, kp, chain.calls.commit_weights(netuid, digest), "commit_weights", dry_run, wait_for)
     salt_text = ",".join(map(str, salt))
@@ -119,8 +130,7 @@ def reveal(netuid: int = Netuid, uids: str = Uids, weights: str = Values,
     """Reveal committed weights (in the epoch after the commit)."""
     dests, values = parse_weights(uids, weights, raw)
     salt_values = _ints(salt, "--salt")
-    kp = unlock_hotkey(open_wallet(wallet_path, wallet_name), hotkey, password_file)
-    chain = client(network)
+    chain, kp = _signer(network, netuid, wallet_path, wallet_name, hotkey, password_file)
     _check_reveal_window(chain, netuid, kp.ss58_address,
                          chain.commit_hash(kp.ss58_address, netuid, dests, values, salt_values, version_key))
     result = submit(chain, kp, chain.calls.reveal_weights(netuid, dests, values, salt_values, version_key),

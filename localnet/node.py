@@ -234,11 +234,16 @@ class Node:
 
         return Overlay(self.chain.state)
 
-    def _netuid(self, value: Any, root: bool = False) -> int:
-        """A subnet that exists; with ``root`` also the root network (netuid 0), for the queries that show it."""
+    def _netuid(self, value: Any, root: bool = False, not_on_root: str = "") -> int:
+        """A subnet that exists; with ``root`` also the root network (netuid 0), for the queries that show it.
+        Netuid 0 otherwise fails with ``RegistrationNotPermittedOnRootSubnet`` and ``not_on_root`` as its
+        message (root exists: "does not exist" would be wrong)."""
         from localnet.runtime import subnets, swap
 
         netuid = _uint(value, "netuid", 1 << 16)
+        if netuid == swap.ROOT and not root:
+            raise RpcError(-32000, not_on_root or "netuid 0 is the root network: this query does not apply to it",
+                           {"error": "RegistrationNotPermittedOnRootSubnet"})
         if not (root and netuid == swap.ROOT) and not subnets.exists(self._view(), netuid):
             raise RpcError(-32000, f"subnet {netuid} does not exist", {"error": "SubNetworkDoesNotExist"})
         return netuid
@@ -246,7 +251,7 @@ class Node:
     # Root (netuid 0) as subtensor shows it (``migrate_create_root_network``: tempo 100, 64 uids, owner the
     # zero account; a stable pool at 1 TAO per TAO). btkit's localnet has no ``root_register``: its
     # members are the hotkeys with root stake, most stake first (uids in that order).
-    ROOT_TEMPO, ROOT_MAX_UIDS = 100, 64
+    from localnet.runtime.subnets import ROOT_MAX_UIDS, ROOT_TEMPO
     ZERO_ACCOUNT = "5C4hrfjw9DjXZTzV3MwzrrAr9P1MJhSrvWGWqi1eSuyUpnhM"  # AccountId 0x00..00: SubnetOwner of root
 
     def _root_stakes(self) -> list[tuple[str, int]]:
@@ -307,7 +312,8 @@ class Node:
     def rpc_subtensor_hyperparameters(self, netuid: Any) -> dict[str, Any]:
         from localnet.runtime import subnets
 
-        return subnets.hp(self._view(), self._netuid(netuid))
+        view, net = self._view(), self._netuid(netuid, root=True)
+        return subnets.hp(view, net) if net else subnets.root_hyperparameters(view)
 
     def rpc_subtensor_metagraph(self, netuid: Any) -> dict[str, Any]:
         from localnet.runtime import staking, subnets
@@ -327,19 +333,23 @@ class Node:
     def rpc_subtensor_weights(self, netuid: Any) -> dict[str, Any]:
         from localnet.runtime import rows, subnets
 
-        view, net = self._view(), self._netuid(netuid)
+        view, net = self._view(), self._netuid(netuid, root=True)
+        if not net:  # dynamic TAO: nobody sets weights on root (CanNotSetRootNetworkWeights)
+            return {}
         return {str(uid): rows.decode(subnets.neuron(view, net, uid)["weights"])
                 for uid in range(subnets.n(view, net))}
 
     def rpc_subtensor_bonds(self, netuid: Any) -> dict[str, Any]:
         from localnet.runtime import rows, subnets
 
-        view, net = self._view(), self._netuid(netuid)
+        view, net = self._view(), self._netuid(netuid, root=True)
+        if not net:
+            return {}
         return {str(uid): rows.decode(subnets.neuron(view, net, uid)["bonds"])
                 for uid in range(subnets.n(view, net))}
 
     def rpc_subtensor_lastEpoch(self, netuid: Any) -> dict[str, Any] | None:
-        return self._view().get(f"epoch_last:{self._netuid(netuid)}")
+        return self._view().get(f"epoch_last:{self._netuid(netuid, root=True)}")  # None on root: no epoch
 
     def rpc_subtensor_nextEpoch(self, netuid: Any) -> dict[str, Any]:
         from localnet.runtime import emission, subnets
@@ -354,7 +364,7 @@ class Node:
 
     def rpc_subtensor_weightCommits(self, netuid: Any, hotkey: Any) -> list[dict[str, Any]]:
         """A hotkey's unrevealed weight commits on a subnet: ``[{hash, block}]``."""
-        view, net = self._view(), self._netuid(netuid)
+        view, net = self._view(), self._netuid(netuid, root=True)
         return [{"hash": h, "block": b} for h, b in view.get(f"commits:{net}:{_account(hotkey)}", [])]
 
     def rpc_subtensor_stakesOf(self, coldkey: Any) -> list[dict[str, Any]]:
@@ -420,7 +430,9 @@ class Node:
     def rpc_subtensor_burnCost(self, netuid: Any) -> int:
         from localnet.runtime import subnets
 
-        return int(subnets.hp(self._view(), self._netuid(netuid))["burn"])
+        net = self._netuid(netuid, not_on_root="neurons do not register on the root network (netuid 0): its members "
+                                                "are the hotkeys with the most root stake (`btkit stake add --netuid 0`)")
+        return int(subnets.hp(self._view(), net)["burn"])
 
     def rpc_subtensor_lockCost(self) -> int:
         from localnet.runtime import subnets

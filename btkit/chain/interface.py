@@ -304,7 +304,8 @@ class Chain(abc.ABC):
 
     @abc.abstractmethod
     def burn_cost(self, netuid: int) -> Balance:
-        """What ``burned_register`` on ``netuid`` recycles now."""
+        """What ``burned_register`` on ``netuid`` recycles now (rao). Raises ``ChainQueryError``:
+        ``RegistrationNotPermittedOnRootSubnet`` for netuid 0, ``SubNetworkDoesNotExist``."""
 
     @abc.abstractmethod
     def lock_cost(self) -> Balance:

@@ -119,3 +119,30 @@ def check_registration(chain: Chain, netuid: int, hotkey: str, coldkey: str, pow
                                  f"hotkey {hotkey} belongs to another coldkey ({info.owner})")
     if burn is not None:
         check_free_balance(chain, coldkey, burn, f"registering on subnet {netuid} (the burn)")
+
+
+def check_subnet(chain: Chain, netuid: int, on_root: str | None = None) -> None:
+    """Refuse a call on a subnet that does not exist (``SubNetworkDoesNotExist``), and on the root network
+    (netuid 0) when ``on_root`` names the error the call gives there (``CanNotSetRootNetworkWeights`` for
+    weights; None: the call accepts root). Raises ``PreconditionFailed`` (exit 4): nothing was sent."""
+    from btkit.chain.errors import ChainQueryError
+
+    if netuid == ROOT_NETUID:
+        if on_root:
+            raise PreconditionFailed(on_root, "the root network (netuid 0) does not take this call")
+        return
+    try:
+        chain.subnet_info(netuid)
+    except ChainQueryError as exc:
+        raise PreconditionFailed(exc.error, f"subnet {netuid} does not exist") from None
+
+
+def check_registered(chain: Chain, netuid: int, hotkey: str,
+                     error: str = "SubtensorModule.HotKeyNotRegisteredInSubNet") -> int:
+    """The uid of ``hotkey`` on ``netuid``; ``PreconditionFailed`` naming ``error`` when it has none
+    (``set_weights``/``commit_weights``: HotKeyNotRegisteredInSubNet; ``serve_axon``:
+    HotKeyNotRegisteredInNetwork)."""
+    uid = chain.hotkey_info(hotkey).uid_on(netuid)
+    if uid is None:
+        raise PreconditionFailed(error, f"{hotkey} is not registered on subnet {netuid}")
+    return uid

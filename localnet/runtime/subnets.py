@@ -102,7 +102,24 @@ def lock_cost(state: Overlay, block: int) -> int:
     return max(MIN_LOCK, amount * 2 - (amount // LOCK_REDUCTION_INTERVAL) * (block - at))
 
 
+ROOT_TEMPO, ROOT_MAX_UIDS = 100, 64  # subtensor's migrate_create_root_network
+
+
+def root_hyperparameters(state: Overlay) -> dict[str, Any]:
+    """Root's hyperparameters as subtensor reports them: the defaults with ``migrate_create_root_network``'s
+    tempo (100) and 64 uids; nobody registers on root (membership follows root stake), so both registration
+    switches are off and the burn is 0. Read-only on btkit's localnet."""
+    return {**default_hyperparameters(str(state.get("profile", "dev"))), "tempo": ROOT_TEMPO,
+            "max_allowed_uids": ROOT_MAX_UIDS, "registration_allowed": False, "pow_registration_allowed": False,
+            "burn": 0}
+
+
 def require(state: Overlay, netuid: int) -> dict[str, Any]:
+    """A subnet's info; ``RegistrationNotPermittedOnRootSubnet`` (subtensor: "operation is not permitted on
+    the root subnet") for netuid 0, ``SubNetworkDoesNotExist`` for a netuid nobody created."""
+    if netuid == ROOT_NETUID:
+        raise DispatchError("SubtensorModule.RegistrationNotPermittedOnRootSubnet",
+                            "netuid 0 is the root network: this operation is not permitted on it")
     subnet = info(state, netuid)
     if subnet is None:
         raise DispatchError("SubtensorModule.SubNetworkDoesNotExist", f"subnet {netuid} does not exist")

@@ -104,6 +104,41 @@ def test_subnet_create_then_listed_with_its_owner(backend):
     assert chain.metagraph(netuid).by_hotkey(owner_hot.ss58_address) is not None
 
 
+def test_root_exists_and_refuses_registration_by_name(backend):
+    """Netuid 0 is the root network on both backends: its hyperparameters read, a missing subnet and root
+    are told apart (never "subnet 0 does not exist"), and burned registration on root is refused by name."""
+    from btkit.chain.errors import ChainQueryError
+
+    chain = backend.chain
+    assert chain.hyperparameters(0).tempo > 0
+    with pytest.raises(ChainQueryError) as refused:
+        chain.burn_cost(0)
+    assert refused.value.error == "SubtensorModule.RegistrationNotPermittedOnRootSubnet"
+    with pytest.raises(ChainQueryError) as missing:
+        chain.burn_cost(4321)
+    assert missing.value.error == "SubtensorModule.SubNetworkDoesNotExist"
+
+
+def test_preflight_tells_a_missing_subnet_root_and_an_unregistered_hotkey(backend):
+    """``btkit.chain.preflight`` through the interface alone: the errors subtensor would dispatch."""
+    from btkit.chain.preflight import PreconditionFailed, check_registered, check_subnet
+
+    chain = backend.chain
+    with pytest.raises(PreconditionFailed) as missing:
+        check_subnet(chain, 4321)
+    assert missing.value.error == "SubtensorModule.SubNetworkDoesNotExist" and missing.value.exit_code == 4
+    check_subnet(chain, 0)  # staking accepts root
+    with pytest.raises(PreconditionFailed) as root:
+        check_subnet(chain, 0, on_root="SubtensorModule.CanNotSetRootNetworkWeights")
+    assert root.value.error == "SubtensorModule.CanNotSetRootNetworkWeights"
+    netuid, _, owner_hot = new_subnet(backend)
+    check_subnet(chain, netuid)
+    assert check_registered(chain, netuid, owner_hot.ss58_address) == 0
+    with pytest.raises(PreconditionFailed) as stranger:
+        check_registered(chain, netuid, key("stranger").ss58_address)
+    assert stranger.value.error == "SubtensorModule.HotKeyNotRegisteredInSubNet"
+
+
 def test_burned_register_shows_in_the_metagraph_and_hotkey_info(backend):
     chain = backend.chain
     netuid, _, _ = new_subnet(backend)

@@ -38,3 +38,32 @@ def test_root_in_subnet_list_show_and_metagraph(cli, start_node, home):
         human = cli(*args, *net)
         assert human.code == 0 and "does not exist" not in human.stdout + human.stderr, (args, human.stderr)
     assert "subnet 0 at block" in cli("subnet", "metagraph", "--netuid", "0", *net).stdout
+
+
+def test_root_queries_say_what_root_is_never_that_it_does_not_exist(cli, shared_node, home):
+    """subnet hyperparameters / epoch / burn-cost / weights on netuid 0 (the root network, which exists)."""
+    net = ["--network", shared_node.url]
+    hp = cli("subnet", "hyperparameters", "--netuid", "0", "--json", *net)
+    assert hp.code == 0, hp.stderr
+    assert hp.json()["hyperparameters"]["tempo"] == 100 and hp.json()["hyperparameters"]["max_allowed_uids"] == 64
+    assert hp.json()["hyperparameters"]["registration_allowed"] is False
+    ep = cli("subnet", "epoch", "--netuid", "0", *net)
+    assert ep.code == 0 and "root network" in ep.stdout and "runs no epoch" in ep.stdout, ep.stderr
+    assert cli("subnet", "epoch", "--netuid", "0", "--json", *net).json()["next_epoch_block"] is None
+    burn = cli("subnet", "burn-cost", "--netuid", "0", "--json", *net)
+    assert burn.code == 4 and burn.json()["error"]["code"] != "internal"
+    assert "RegistrationNotPermittedOnRootSubnet" in burn.json()["error"]["message"]
+    assert "root stake" in burn.json()["error"]["message"]
+    for args in (["subnet", "hyperparameters", "--netuid", "0"], ["subnet", "epoch", "--netuid", "0"],
+                 ["subnet", "burn-cost", "--netuid", "0"], ["weights", "show", "--netuid", "0"]):
+        r = cli(*args, *net)
+        assert "does not exist" not in r.stdout + r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
+
+
+def test_subnets_burn_cost_without_netuid_is_btcli_subnet_creation_cost(cli, shared_node, home):
+    """btcli's `subnets burn-cost` takes no netuid and shows what creating a subnet costs."""
+    net = ["--network", shared_node.url]
+    r = cli("subnets", "burn-cost", "--json", *net)
+    assert r.code == 0, r.stderr
+    assert r.json()["lock_cost"] == cli("subnet", "create-cost", "--json", *net).json()["lock_cost"]
+    assert "creating a subnet locks" in cli("subnets", "burn_cost", *net).stdout

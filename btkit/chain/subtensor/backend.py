@@ -132,6 +132,11 @@ class SubtensorChain(Chain):
         return {uid: [(int(j), int(w)) for j, w in rows.get(uid, [])] for uid in range(n)}
 
     def burn_cost(self, netuid: int) -> Balance:
+        """``Burn[netuid]``; netuid 0 raises ``RegistrationNotPermittedOnRootSubnet`` as ``burned_register``
+        would (pallets/subtensor/src/subnets/registration.rs): root members are chosen by stake."""
+        if netuid == 0:
+            raise ChainQueryError(f"{S}.RegistrationNotPermittedOnRootSubnet",
+                                  "neurons do not register on the root network (netuid 0) by burn")
         self._require_subnet(netuid)
         return Balance(self.storage.one(S, "Burn", [netuid]))
 
