@@ -51,6 +51,11 @@ def _announce_mnemonic(what: str, mnemonic: str, show_in_json: bool, result: dic
     if e.json:
         if show_in_json:
             result.setdefault("mnemonics", {})[what] = mnemonic
+        else:  # the one chance to see it has passed: say so, on stderr and in the document
+            result.setdefault("mnemonics_not_shown", []).append(what)
+            e.warn(f"the new {what}'s mnemonic was not shown (--json without --show-mnemonic) and cannot be "
+                   "shown later: the key file is its only copy; back it up now (keys made with --show-mnemonic "
+                   "include their mnemonic in the JSON).")
         return
     e.console().print(
         f"\n[bold yellow]The mnemonic of the new {what}[/] (shown once; write it down, keep it secret):\n"

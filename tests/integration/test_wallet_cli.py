@@ -19,6 +19,8 @@ def test_create_plain_wallet_permissions_and_listing(cli, home):
     wallet = home / "wallets" / "default"
     assert doc["coldkey"]["ss58_address"] and doc["hotkey"]["name"] == "default"
     assert "mnemonics" not in doc and "secretPhrase" not in r.stdout
+    assert doc["mnemonics_not_shown"] == ["coldkey", "hotkey"]  # said in the document and on stderr, once each
+    assert r.stderr.count("mnemonic was not shown") == 2 and "back it up" in r.stderr
     assert _mode(wallet) == 0o700 and _mode(wallet / "hotkeys") == 0o700
     for f in ("coldkey", "coldkeypub.txt", "hotkeys/default", "hotkeys/defaultpub.txt"):
         assert _mode(wallet / f) == 0o600, f
@@ -36,6 +38,7 @@ def test_mnemonic_shown_on_stderr_only_and_json_opt_in(cli):
     assert words and words[0] not in r.stdout
     r2 = cli("wallet", "new-hotkey", "--hotkey", "h2", "--json", "--show-mnemonic")
     assert len(r2.json()["mnemonics"]["hotkey"].split()) == 12
+    assert "mnemonics_not_shown" not in r2.json() and "not shown" not in r2.stderr
 
 
 def test_no_overwrite_without_flag(cli, home):
