@@ -56,10 +56,15 @@ def sign(keypair, method: str, target: str, body: bytes = b"", receiver: str | N
 
 
 class NonceStore:
-    """Seen (hotkey, nonce) pairs for the freshness window; thread-safe."""
+    """Seen (hotkey, nonce) pairs for the freshness window; thread-safe.
 
-    def __init__(self, retention_s: float = 60.0) -> None:
+    The pairs live in memory, so a restarted server would not know what its previous process accepted:
+    nonces (ns since the epoch) older than ``started_ns`` (when this store was made) are refused too, so a
+    request captured before a restart cannot be replayed after it within the freshness window."""
+
+    def __init__(self, retention_s: float = 60.0, started_ns: int | None = None) -> None:
         self.retention = retention_s
+        self.started_ns = time.time_ns() if started_ns is None else started_ns
         self._seen: set[tuple[str, int]] = set()
         self._order: deque[tuple[float, tuple[str, int]]] = deque()
         self._lock = threading.Lock()
@@ -117,6 +122,9 @@ def verify(headers: Mapping[str, str], body: bytes, method: str, target: str, se
         raise AuthFailure("the hotkey is not a valid address") from None
     if not key.verify(payload(scheme, method, target, body, nonce, sender, receiver), signature):
         raise AuthFailure("the signature does not verify")
+    if store is not None and nonce < store.started_ns:
+        raise AuthFailure("the request was signed before this server started (a replay, or a client clock "
+                          "behind the server's): sign it again")
     if store is not None and not store.check_and_store(sender, nonce):
         raise AuthFailure("replayed request: this nonce was already accepted")
     return Caller(sender, nonce, scheme)

@@ -221,6 +221,22 @@ def test_adversarial_requests_are_refused_before_any_miner(gateway, miners, tmp_
     assert exc.value.price_rao == 1000 and exc.value.credit_rao == 500 and exc.value.pay_to == PAY_TO
 
 
+def test_a_request_served_before_a_restart_is_not_served_again_after_it(gateway, miners):
+    """Free mode keeps no ledger: the seen nonces die with the process. A request captured before the
+    gateway restarted, replayed within its 10 s freshness window, is refused (401) before any miner."""
+    body = json.dumps({"input": INPUT}).encode()
+    first = gateway()
+    good = signed(body)
+    assert post(first.url, body, good).status_code == 200
+    first.stop()
+    second = gateway()  # the same validator hotkey, a new process's memory
+    before = calls(miners)
+    r = post(second.url, body, good)
+    assert r.status_code == 401 and "signed before this server started" in r.json()["error"], r.text
+    assert calls(miners) == before
+    assert post(second.url, body, signed(body)).status_code == 200  # signed again: served
+
+
 def test_receipts_verify_and_forged_ones_do_not(gateway, tmp_path, monkeypatch):
     ledger = Ledger(tmp_path / "ledger.sqlite", PAY_TO, 0)
     ledger.apply_block(1, [Payment(1, 0, CLIENT.ss58_address, 10_000)])

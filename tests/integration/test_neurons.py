@@ -77,6 +77,24 @@ def test_miner_refuses_each_bad_request_before_the_task(axon):
     assert axon.calls == [{"q": 1}]
 
 
+def test_a_request_accepted_before_a_miner_restart_is_refused_after_it(axon):
+    """The axon's seen nonces live in memory: a restarted miner refuses what was signed before it started
+    (a replay inside the freshness window would otherwise run the task again)."""
+    body = b'{"q": 1}'
+    good = btauth.sign(VALIDATOR, "POST", "/forward", body, receiver=MINER.ss58_address)
+    assert post(axon, body, good).status_code == 200
+    peers = PeerView()
+    peers.update({VALIDATOR.ss58_address: (1, 10**12, True)})
+    restarted = RunningAxon(AxonApp(MINER, lambda q: {"ok": True}, peers, Policy(max_body=1024)))
+    try:
+        r = post(restarted, body, good)
+        assert r.status_code == 401 and "before this server started" in r.json()["error"], r.text
+        fresh = btauth.sign(VALIDATOR, "POST", "/forward", body, receiver=MINER.ss58_address)
+        assert post(restarted, body, fresh).status_code == 200
+    finally:
+        restarted.stop()
+
+
 def _fake_miner(kind: str) -> tuple[str, threading.Event]:
     """Raw TCP miners that misbehave: hang, reset, garbage, huge."""
     srv = socket.socket()
