@@ -38,23 +38,22 @@ def test_failing_extrinsic_is_one_line_with_error_name_and_block(cli, node, log_
     node("--log-format", log_format)
     assert cli("wallet", "regen-coldkey", "--uri", "//Alice", "--no-use-password", "-w", "alice").code == 0
     assert cli("wallet", "regen-hotkey", "--uri", "//Alice//owner", "-w", "alice").code == 0
-    assert cli("wallet", "regen-hotkey", "--uri", "//Stranger", "-w", "alice", "-H", "stranger").code == 0
+    assert cli("wallet", "regen-coldkey", "--uri", "//Bob", "--no-use-password", "-w", "bob").code == 0
     assert cli("subnet", "create", "-w", "alice", "-y").code == 0
     before = len(records(cli, "extrinsic"))
-    # an unregistered hotkey sets weights: included, and failed in dispatch
-    failed = cli("weights", "set", "--netuid", "1", "--uids", "0", "--weights", "1", "-w", "alice", "-H", "stranger",
-                 "--json")
+    # someone who neither owns the subnet nor holds sudo sets a hyperparameter: included, failed in dispatch
+    failed = cli("subnet", "set", "tempo", "20", "--netuid", "1", "-w", "bob", "--json")
     assert failed.code == 4, failed.stdout
     error = failed.json()["error"]
     block = int(re.search(r"included in block (\d+)", error["message"]).group(1))
     name = error["message"].split(":")[0]
-    assert name.startswith("SubtensorModule.")
+    assert name == "AdminUtils.BadOrigin"
     lines = records(cli, "extrinsic")
     assert len(lines) == before + 1
     line = lines[-1]
-    assert line["call"] == "SubtensorModule.set_weights" and line["result"] == "failed"
+    assert line["call"] == "AdminUtils.sudo_set_tempo" and line["result"] == "failed"
     assert (line["error"], line["block"]) == (name, block)
-    assert line["signer"] == Keypair.from_uri("//Stranger").ss58_address
+    assert line["signer"] == Keypair.from_uri("//Bob").ss58_address
     ok = [rec for rec in lines if rec["call"] == "SubtensorModule.register_network"]
     assert ok and ok[0]["result"] == "success" and "error" not in {k for k, v in ok[0].items() if v}
     if log_format == "json":
