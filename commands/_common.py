@@ -195,6 +195,22 @@ def unlock_hotkey(wallet, hotkey: Optional[str], password_file: Optional[str] = 
     return source.unlock(lambda password: wallet.unlock_hotkey(hotkey_name(hotkey), password))
 
 
+def unlock_hotkey_checked(wallet, hotkey: Optional[str], password_file: Optional[str], check) -> object:
+    """The unlocked hotkey, once ``check(ss58_address)`` passed: before unlocking when the hotkey's public
+    half reads without a password (``<name>pub.txt`` or a plaintext key), after unlocking otherwise (an
+    encrypted hotkey with no public file). ``check`` raises to refuse."""
+    from keystore.errors import KeyNotFoundError
+
+    try:
+        ss58 = hotkey_address(wallet, hotkey)
+    except KeyNotFoundError:
+        kp = unlock_hotkey(wallet, hotkey, password_file)
+        check(kp.ss58_address)
+        return kp
+    check(ss58)
+    return unlock_hotkey(wallet, hotkey, password_file)
+
+
 Netuid = typer.Option(..., "--netuid", help="Subnet id.")
 
 

@@ -11,7 +11,7 @@ from btkit.errors import UsageError
 from btkit.net.urls import host_port
 from commands._common import (
     DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, env,
-    hotkey_address, open_wallet, submit, unlock_hotkey,
+    open_wallet, submit, unlock_hotkey_checked,
 )
 from commands._group import command_group
 
@@ -37,14 +37,13 @@ def serve(netuid: int = Netuid, ip: str = typer.Option(..., "--ip", help="Public
     """Sign serve_axon with the hotkey: IP and port of its miner on --netuid."""
     if not 1 <= port <= 65535:
         raise UsageError("--port must be between 1 and 65535")
-    chain = client(network)
-    serve_call = chain.calls.serve_axon(netuid, ip, port, protocol, version)  # checks the IP before unlocking
     from btkit.chain.preflight import check_registered, check_subnet
 
-    wallet = open_wallet(wallet_path, wallet_name)
+    chain = client(network)
+    serve_call = chain.calls.serve_axon(netuid, ip, port, protocol, version)  # checks the IP before unlocking
     check_subnet(chain, netuid)
-    check_registered(chain, netuid, hotkey_address(wallet, hotkey), "SubtensorModule.HotKeyNotRegisteredInNetwork")
-    kp = unlock_hotkey(wallet, hotkey, password_file)
+    kp = unlock_hotkey_checked(open_wallet(wallet_path, wallet_name), hotkey, password_file, lambda ss58: (
+        check_registered(chain, netuid, ss58, "SubtensorModule.HotKeyNotRegisteredInNetwork")))
     result = submit(chain, kp, serve_call, "serve_axon", dry_run, wait_for)
     env().result({"netuid": netuid, "hotkey": kp.ss58_address, "ip": ip, "port": port, "block": result.block},
                  lambda out: out.print(f"serving {host_port(ip, port)} for {kp.ss58_address} on subnet {netuid}",

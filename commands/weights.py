@@ -11,7 +11,7 @@ import typer
 from btkit.errors import UsageError
 from commands._common import (
     DryRun, Hotkey, Netuid, Network, PasswordFile, WaitFor, WalletName, WalletPath, client, env,
-    hotkey_address, open_wallet, submit, unlock_hotkey,
+    open_wallet, submit, unlock_hotkey_checked,
 )
 from commands._group import command_group
 
@@ -60,11 +60,10 @@ def _signer(network, netuid: int, wallet_path, wallet_name, hotkey, password_fil
     unlocking, nothing sent)."""
     from btkit.chain.preflight import check_registered, check_subnet
 
-    wallet = open_wallet(wallet_path, wallet_name)
     chain = client(network)
     check_subnet(chain, netuid, on_root="SubtensorModule.CanNotSetRootNetworkWeights")
-    check_registered(chain, netuid, hotkey_address(wallet, hotkey))
-    return chain, unlock_hotkey(wallet, hotkey, password_file)
+    return chain, unlock_hotkey_checked(open_wallet(wallet_path, wallet_name), hotkey, password_file,
+                                        lambda ss58: check_registered(chain, netuid, ss58))
 
 
 @app.command("set")

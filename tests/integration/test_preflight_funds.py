@@ -67,3 +67,21 @@ def test_the_whole_free_balance_less_the_deposit_still_goes(cli, home, poor_node
     assert r.code == 0, r.stdout + r.stderr
     assert node.client.balance(POOR.ss58_address) == 500  # the existential deposit stays
     node.client.call("localnet_setBalance", POOR.ss58_address, 2 * TAO)
+
+
+def test_an_encrypted_hotkey_without_its_public_file_is_checked_after_unlocking(cli, poor_node, home, tmp_path):
+    """weights set / axon serve check the uid before unlocking when the hotkey's address reads without a
+    password, and after unlocking when it does not (encrypted, no ``<name>pub.txt``): never "no hotkey"."""
+    node, netuid = poor_node
+    pwfile = tmp_path / "pw"
+    pwfile.write_text("correct horse battery staple\n")
+    assert cli("wallet", "regen-coldkey", "--uri", "//Poor", "--no-use-password", "-w", "enc").code == 0
+    r = cli("wallet", "new-hotkey", "-w", "enc", "-H", "locked", "--use-password", "--password-file", str(pwfile))
+    assert r.code == 0, r.stderr
+    (home / "wallets" / "enc" / "hotkeys" / "lockedpub.txt").unlink()
+    net = ["--network", node.url]
+    for args, error in ((["weights", "set", "--uids", "0", "--weights", "1"], "HotKeyNotRegisteredInSubNet"),
+                        (["axon", "serve", "--ip", "1.2.3.4", "--port", "8091"], "HotKeyNotRegisteredInNetwork")):
+        r = cli(*args, "--netuid", str(netuid), "-w", "enc", "-H", "locked", "--password-file", str(pwfile), "--json",
+                *net)
+        assert r.code == 4 and error in r.json()["error"]["message"], (args, r.stdout, r.stderr)
