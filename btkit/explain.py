@@ -16,8 +16,8 @@ ERRORS: dict[str, tuple[str, str]] = {
     "Balances.ExistentialDeposit": (
         "a new account must receive at least the existential deposit (τ0.000000500)",
         "send at least 0.0000005 TAO"),
-    S + "RegistrationNotPermittedOnRootSubnet": (
-        "neurons cannot register on the root subnet (netuid 0)", "register on a subnet with netuid >= 1"),
+    S + "RegistrationNotPermittedOnRootSubnet": (  # subtensor: "Operation is not permitted on the root subnet"
+        "the operation is not permitted on the root subnet (netuid 0)", "use a subnet with netuid >= 1"),
     S + "SubNetworkDoesNotExist": ("the subnet does not exist", "see `btkit subnet list`"),
     S + "SubNetRegistrationDisabled": (
         "registration is disabled on this subnet (hyperparameter registration_allowed or pow_registration_allowed)",

@@ -211,7 +211,7 @@ def unlock_hotkey_checked(wallet, hotkey: Optional[str], password_file: Optional
     return unlock_hotkey(wallet, hotkey, password_file)
 
 
-Netuid = typer.Option(..., "--netuid", help="Subnet id.")
+Netuid = typer.Option(..., "--netuid", min=0, max=65535, help="Subnet id (0-65535; 0 is the root network).")
 
 
 def hyperparameter_value(current: dict, name: str, value: str):

@@ -46,7 +46,7 @@ def _stake_op(adding: bool, netuid: int, amount: Optional[str], tolerance: float
               wallet_path, wallet_name, hotkey, hotkey_ss58, password_file, network, dry_run: bool, wait_for: str,
               whole: bool = False) -> None:
     from btkit.chain import Unsupported
-    from btkit.chain.preflight import check_free_balance, check_subnet, position
+    from btkit.chain.preflight import check_free_balance, check_hotkey_exists, check_subnet, position
     from btkit.stakes import unstake_amount
     from btkit.units import Alpha, Balance
 
@@ -67,8 +67,9 @@ def _stake_op(adding: bool, netuid: int, amount: Optional[str], tolerance: float
     def held():
         return position(chain, coldkey, hk, netuid)
 
-    if adding:  # before quoting: a limit-price refusal would hide that the TAO is not there
+    if adding:  # before quoting, in validate_add_stake's order (stake_utils.rs): the balance, then the hotkey
         check_free_balance(chain, coldkey, value, "the stake", chain.calls.add_stake(hk, netuid, value))
+        check_hotkey_exists(chain, hk)
     else:
         value = unit(unstake_amount(held(), value, whole, f"{hk} in subnet {netuid}").rao)
     try:
@@ -151,7 +152,7 @@ def _transition(kind: str, origin_netuid: int, dest_netuid: int, amount: str, de
                 tolerance: float | None = None, partial: bool = False) -> None:
     """move (another hotkey), transfer (another coldkey) or swap (another subnet) of alpha."""
     from btkit.chain import Unsupported
-    from btkit.chain.preflight import check_position, check_subnet
+    from btkit.chain.preflight import check_hotkey_exists, check_position, check_subnet
     from btkit.units import Alpha, Balance
 
     wallet = open_wallet(wallet_path, wallet_name)
@@ -165,6 +166,8 @@ def _transition(kind: str, origin_netuid: int, dest_netuid: int, amount: str, de
         check_subnet(chain, netuid)
     coldkey = wallet.coldkeypub().ss58_address
     check_position(chain, coldkey, hk, origin_netuid, value)  # the chain would move all there is instead
+    if kind == "move" and target:
+        check_hotkey_exists(chain, target)
     estimate, q, limit = "", None, None
     if origin_netuid != dest_netuid:
         try:

@@ -157,7 +157,8 @@ def set_(
 
 @app.command("burn-cost")
 def burn_cost(netuid: Optional[int] = typer.Option(
-        None, "--netuid", help="Subnet id: its neuron registration burn [none: the subnet creation cost, as btcli]."),
+        None, "--netuid", min=0, max=65535,
+        help="Subnet id: its neuron registration burn [none: the subnet creation cost, as btcli]."),
         network: Optional[str] = Network) -> None:
     """What registering a neuron by burn costs now (--netuid N); without --netuid, what creating a subnet
     locks, as btcli's `subnets burn-cost` shows."""

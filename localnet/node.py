@@ -32,7 +32,7 @@ def _account(value: Any) -> str:
 
 def _uint(value: Any, name: str, maximum: int = 1 << 64) -> int:
     if type(value) is not int or not 0 <= value < maximum:
-        raise params_error(f"{name} must be a non-negative integer")
+        raise params_error(f"{name} must be an integer from 0 to {maximum - 1}")
     return value
 
 

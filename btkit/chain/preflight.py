@@ -146,3 +146,12 @@ def check_registered(chain: Chain, netuid: int, hotkey: str,
     if uid is None:
         raise PreconditionFailed(error, f"{hotkey} is not registered on subnet {netuid}")
     return uid
+
+
+def check_hotkey_exists(chain: Chain, hotkey: str) -> None:
+    """Refuse staking to a hotkey no coldkey owns yet: subtensor's ``add_stake`` and ``move_stake`` check
+    ``hotkey_account_exists`` (``HotKeyAccountNotExists``; opentensor/subtensor
+    ``pallets/subtensor/src/staking/add_stake.rs``). Raises ``PreconditionFailed`` (exit 4)."""
+    if chain.hotkey_info(hotkey).owner is None:
+        raise PreconditionFailed("SubtensorModule.HotKeyAccountNotExists",
+                                 f"{hotkey} is not a known hotkey: no coldkey owns it yet (register it first)")

@@ -42,7 +42,12 @@ def log_node_changes(chain, log: Log) -> None:
 
 
 def require_registration(chain, hotkey: str, netuid: int, kind: str) -> int:
-    """The uid of ``hotkey`` on ``netuid`` (``chain``: a ``btkit.chain.Chain``); BtkitError when unregistered."""
+    """The uid of ``hotkey`` on ``netuid`` (``chain``: a ``btkit.chain.Chain``); BtkitError when unregistered,
+    ``PreconditionFailed`` (exit 4) on root (``RegistrationNotPermittedOnRootSubnet``: no neuron runs there)
+    or on a subnet that does not exist (``SubNetworkDoesNotExist``)."""
+    from btkit.chain.preflight import check_subnet
+
+    check_subnet(chain, netuid, on_root="SubtensorModule.RegistrationNotPermittedOnRootSubnet")
     uid = chain.hotkey_info(hotkey).uid_on(netuid)
     if uid is not None:
         return uid

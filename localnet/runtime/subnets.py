@@ -108,10 +108,10 @@ ROOT_TEMPO, ROOT_MAX_UIDS = 100, 64  # subtensor's migrate_create_root_network
 def root_hyperparameters(state: Overlay) -> dict[str, Any]:
     """Root's hyperparameters as subtensor reports them: the defaults with ``migrate_create_root_network``'s
     tempo (100) and 64 uids; nobody registers on root (membership follows root stake), so both registration
-    switches are off and the burn is 0. Read-only on btkit's localnet."""
+    switches are off and the burn and difficulty are 0. Read-only on btkit's localnet."""
     return {**default_hyperparameters(str(state.get("profile", "dev"))), "tempo": ROOT_TEMPO,
             "max_allowed_uids": ROOT_MAX_UIDS, "registration_allowed": False, "pow_registration_allowed": False,
-            "burn": 0}
+            "burn": 0, "difficulty": 0}
 
 
 def require(state: Overlay, netuid: int) -> dict[str, Any]:

@@ -67,3 +67,29 @@ def test_subnets_burn_cost_without_netuid_is_btcli_subnet_creation_cost(cli, sha
     assert r.code == 0, r.stderr
     assert r.json()["lock_cost"] == cli("subnet", "create-cost", "--json", *net).json()["lock_cost"]
     assert "creating a subnet locks" in cli("subnets", "burn_cost", *net).stdout
+
+
+def test_what_a_reviewer_found_around_root_and_unknown_accounts(cli, shared_node, home):
+    """Staking to a hotkey nobody owns is refused before sending (HotKeyAccountNotExists); miners and
+    validators on root or on a missing subnet say so by name; a netuid above u16 is a usage error; root's
+    difficulty reads the same in `subnet show` and `subnet hyperparameters`."""
+    net = ["--network", shared_node.url]
+    assert cli("wallet", "regen-coldkey", "--uri", "//Alice", "--no-use-password", "-w", "alice").code == 0
+    assert cli("wallet", "regen-hotkey", "--uri", "//Nobody//owns", "-w", "alice", "-H", "loose").code == 0
+    alice = Keypair.from_uri("//Alice").ss58_address
+    nonce = shared_node.client.next_index(alice)
+    r = cli("stake", "add", "--netuid", "0", "-a", "1", "-w", "alice", "-H", "loose", "-y", "--json", *net)
+    assert r.code == 4 and "HotKeyAccountNotExists" in r.json()["error"]["message"], r.stdout
+    assert "nothing was sent" in r.json()["error"]["message"]
+    assert shared_node.client.next_index(alice) == nonce
+    for kind in ("miner", "validator"):
+        for netuid, error in (("0", "RegistrationNotPermittedOnRootSubnet"), ("4321", "SubNetworkDoesNotExist")):
+            r = cli(kind, "run", "--netuid", netuid, "-w", "alice", "-H", "loose", *net, timeout=60)
+            assert r.code == 4 and error in r.stderr and "btkit register --netuid 0" not in r.stderr, (kind, r.stderr)
+    for args in (["subnet", "hyperparameters"], ["subnet", "burn-cost"], ["weights", "set", "--uids", "0",
+                                                                          "--weights", "1"]):
+        r = cli(*args, "--netuid", "65536", *net)
+        assert r.code == 2 and "65536" in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
+    shown = cli("subnet", "show", "--netuid", "0", "--json", *net).json()
+    hp = cli("subnet", "hyperparameters", "--netuid", "0", "--json", *net).json()["hyperparameters"]
+    assert shown["difficulty"] == hp["difficulty"] and shown["tempo"] == hp["tempo"]
